@@ -1,0 +1,257 @@
+// lernorte: the command line. Subcommands: serve, import.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <lernorte/engine/engine.hpp>
+#include <lernorte/engine/importer.hpp>
+#include <lernorte/http/api.hpp>
+#include <lernorte/http/server.hpp>
+#include <lernorte/storage/store.hpp>
+
+#ifndef LERNORTE_DATA_DIR
+#define LERNORTE_DATA_DIR "data/dresden"
+#endif
+#ifndef LERNORTE_FRONTEND_DIR
+#define LERNORTE_FRONTEND_DIR "frontend/public"
+#endif
+#ifndef LERNORTE_OPENAPI_PATH
+#define LERNORTE_OPENAPI_PATH "service/http/openapi.json"
+#endif
+#ifndef LERNORTE_SOURCES_PATH
+#define LERNORTE_SOURCES_PATH "data/SOURCES.md"
+#endif
+
+namespace {
+
+using namespace lernorte;
+
+/// Exit codes: 0 all good, 1 some features rejected, 2 the command failed.
+constexpr int exit_rejected = 1;
+constexpr int exit_failed = 2;
+
+/// A progress bar on stderr, only on a terminal and only once a run takes over a second.
+class Progress {
+public:
+    explicit Progress(std::string label) : m_label(std::move(label)), m_tty(isatty(STDERR_FILENO) == 1) {}
+    ~Progress() {
+        if (m_shown) std::fputs("\n", stderr);
+    }
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+
+    void update(std::int64_t done, std::optional<std::int64_t> total) {
+        if (!m_tty) return;
+        const auto elapsed = std::chrono::steady_clock::now() - m_start;
+        if (elapsed < std::chrono::seconds(1)) return;
+        m_shown = true;
+        if (total && *total > 0) {
+            const double share = std::min(1.0, static_cast<double>(done) / static_cast<double>(*total));
+            const int width = 30;
+            const int filled = static_cast<int>(share * width);
+            std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% %lld/%lld", m_label.c_str(), filled,
+                         "##############################", width - filled, "", static_cast<int>(share * 100),
+                         static_cast<long long>(done), static_cast<long long>(*total));
+        } else {
+            std::fprintf(stderr, "\r%s %lld features", m_label.c_str(), static_cast<long long>(done));
+        }
+        std::fflush(stderr);
+    }
+
+private:
+    std::string m_label;
+    bool m_tty;
+    bool m_shown = false;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
+
+int print_report(const engine::ImportReport& r) {
+    std::cout << "read " << r.read << ", inserted " << r.inserted << ", updated " << r.updated << ", unchanged "
+              << r.unchanged << ", rejected " << r.rejections.size() << '\n';
+    for (const auto& note : r.notes) std::cout << "note: " << note << '\n';
+    for (const auto& rej : r.rejections) {
+        std::cout << "rejected feature " << rej.feature;
+        if (!rej.source_id.empty()) std::cout << " (source id " << rej.source_id << ")";
+        std::cout << ": " << rej.reason << '\n';
+    }
+    if (r.rejections.empty()) return 0;
+    if (!r.committed) std::cout << "nothing was imported; the store is unchanged\n";
+    return exit_rejected;
+}
+
+/// Creates the store from the bundled data in a temporary file, renamed into place when
+/// complete, so an interrupted first start leaves no half-filled database behind.
+void create_from_bundled(const std::string& db, const std::string& data_dir) {
+    const std::string tmp = db + ".seeding";
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(tmp + suffix);
+    {
+        engine::Engine engine(storage::open_spatialite(tmp));
+        for (const auto& line : engine::seed_bundled(engine, data_dir)) std::cout << "seed: " << line << '\n';
+    }
+    std::filesystem::rename(tmp, db);
+    for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(tmp + suffix);
+}
+
+int serve(const std::string& db, const std::string& data_dir, const std::string& frontend_dir,
+          http::ServerOptions options) {
+    // Block the shutdown signals before any thread starts, so only sigwait() sees them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    if (!std::filesystem::exists(db)) {
+        std::cout << "creating " << db << " from the bundled data in " << data_dir << '\n';
+        create_from_bundled(db, data_dir);
+    }
+    engine::Engine engine(storage::open_spatialite(db));
+    http::ApiConfig config;
+    config.frontend_dir = frontend_dir;
+    config.openapi_path = LERNORTE_OPENAPI_PATH;
+    config.sources_path = LERNORTE_SOURCES_PATH;
+    config.base_url = "http://" + options.listen + ":" + std::to_string(options.port);
+    http::Api api(engine, config);
+    http::Server server(api, options);
+    server.start();
+    api.set_ready(true);
+    const auto catalogue = engine.catalogue();
+    std::cout << "lernorte: " << catalogue->places().size() << " published places, " << catalogue->stadtraeume().size()
+              << " Stadträume; listening on http://" << options.listen << ":" << server.port() << std::endl;
+
+    // Writes from other processes (lernorte import into this file) reach the map within a second.
+    std::mutex watch_mutex;
+    std::condition_variable watch_cv;
+    bool stopping = false;
+    std::thread watcher([&] {
+        std::unique_lock lock(watch_mutex);
+        while (!watch_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
+            try {
+                if (engine.refresh_if_changed()) {
+                    std::cout << "lernorte: the store changed; published catalogue version "
+                              << engine.catalogue()->version() << std::endl;
+                }
+            } catch (const std::exception& e) {
+                std::cerr << "lernorte: reloading the catalogue failed: " << e.what() << '\n';
+            }
+        }
+    });
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    {
+        std::lock_guard lock(watch_mutex);
+        stopping = true;
+    }
+    watch_cv.notify_all();
+    watcher.join();
+    std::cout << "lernorte: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+              << ": finishing in-flight requests and closing the store" << std::endl;
+    api.set_ready(false);
+    server.shutdown();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Lernorte: the map and catalogue of learning places"};
+    app.require_subcommand(1);
+    std::string db = "lernorte.sqlite";
+
+    auto* serve_cmd = app.add_subcommand("serve", "Serve the API and the map (creates --db from the bundled data on first start)");
+    http::ServerOptions server_options;
+    server_options.threads = static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
+    std::string data_dir = LERNORTE_DATA_DIR;
+    std::string frontend_dir = LERNORTE_FRONTEND_DIR;
+    bool quiet = false;
+    serve_cmd->add_option("--db", db, "SpatiaLite file")->capture_default_str();
+    serve_cmd->add_option("--port", server_options.port, "TCP port (0: any free port)")->capture_default_str();
+    serve_cmd->add_option("--listen", server_options.listen, "address to listen on")->capture_default_str();
+    serve_cmd->add_option("--threads", server_options.threads, "HTTP worker threads")->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    serve_cmd->add_option("--data", data_dir, "bundled data directory (seed.json)")->capture_default_str();
+    serve_cmd->add_option("--frontend", frontend_dir, "static frontend directory")->capture_default_str();
+    serve_cmd->add_flag("--quiet", quiet, "no access log");
+
+    auto* import_cmd = app.add_subcommand("import", "Import Stadträume, the city outline or places from any file GDAL reads");
+    import_cmd->require_subcommand(1);
+    std::string source;
+    std::string layer;
+    std::string s_srs;
+    std::string map_spec;
+    std::string mapping_file;
+    std::string set_spec;
+    std::string dataset;
+    bool strict = false;
+    std::string kind;
+    for (const char* what : {"stadtraeume", "places", "outline"}) {
+        auto* sub = import_cmd->add_subcommand(what, std::string("Import ") + what);
+        sub->add_option("SRC", source, "file to import (GeoJSON, CSV, Shapefile, GeoPackage, KML, ...)")->required();
+        sub->add_option("--db", db, "SpatiaLite file (created if missing)")->capture_default_str();
+        sub->add_option("--layer", layer, "layer name (default: the first)");
+        sub->add_option("--s-srs", s_srs, "CRS of the source when it has none, e.g. EPSG:25833");
+        sub->add_option("--map", map_spec, "field mapping target=source,... e.g. name=Bezeichnung,category=typ");
+        sub->add_option("--mapping", mapping_file, "JSON mapping file (see docs/IMPORT.md)")->check(CLI::ExistingFile);
+        sub->add_option("--set", set_spec, "constant values target=value,... e.g. category=bibliothek,status=suggested");
+        sub->add_option("--dataset", dataset, "dataset name that namespaces source ids (default: file name)");
+        sub->add_flag("--strict", strict, "abort with the store unchanged if any feature is rejected");
+        sub->callback([&kind, what] { kind = what; });
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : exit_failed;
+    }
+
+    try {
+        if (serve_cmd->parsed()) {
+            server_options.access_log = !quiet;
+            return serve(db, data_dir, frontend_dir, server_options);
+        }
+        engine::ImportOptions options;
+        if (!mapping_file.empty()) options.mapping = engine::load_mapping_file(mapping_file);
+        engine::FieldMapping cli = engine::parse_field_map(map_spec);
+        cli.set = engine::parse_field_map(set_spec).fields;
+        cli.layer = layer;
+        cli.s_srs = s_srs;
+        cli.dataset = dataset;
+        engine::merge_mapping(options.mapping, cli);
+        options.strict = strict;
+        Progress progress("importing " + kind);
+        if (isatty(STDERR_FILENO) == 1) {
+            options.progress = [&progress](std::int64_t done, std::optional<std::int64_t> total) {
+                progress.update(done, total);
+            };
+        }
+        if (!std::filesystem::exists(source)) {
+            std::cerr << "lernorte: error: " << source << ": no such file\n";
+            return exit_failed;
+        }
+        engine::Engine engine(storage::open_spatialite(db));
+        engine::ImportReport report;
+        if (kind == "stadtraeume") {
+            report = engine::import_stadtraeume(engine, source, options);
+        } else if (kind == "outline") {
+            report = engine::import_outline(engine, source, options);
+        } else {
+            report = engine::import_places(engine, source, options);
+        }
+        return print_report(report);
+    } catch (const std::exception& e) {
+        std::cerr << "lernorte: error: " << e.what() << '\n';
+        return exit_failed;
+    }
+}

@@ -1,0 +1,134 @@
+#pragma once
+// The immutable read model: every read of the API is answered from one Catalogue snapshot.
+// A write builds a new snapshot and publishes it (see Engine); readers keep the one they hold.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <lernorte/engine/text_index.hpp>
+#include <lernorte/geo/geometry.hpp>
+#include <lernorte/geo/point_index.hpp>
+#include <lernorte/geo/prepared_polygon.hpp>
+#include <lernorte/storage/model.hpp>
+
+namespace lernorte::engine {
+
+/// A query over the published places. Empty lists mean "no filter"; values within one
+/// list are OR-ed, different filters are AND-ed.
+struct PlaceQuery {
+    std::optional<geo::BBox> bbox;
+    std::vector<std::string> categories;
+    std::vector<std::string> target_groups;
+    std::vector<std::string> languages;
+    std::vector<std::string> wheelchair;
+    std::vector<int> stadtraeume;
+    std::optional<bool> free;
+    std::optional<bool> in_orte100;    ///< has (true) / has no (false) 100-Orte number
+    std::optional<int> orte100;        ///< exactly this number
+    std::optional<bool> in_abc;        ///< has / has no ABC letter
+    std::optional<std::string> abc;    ///< exactly this letter (upper case)
+    std::optional<std::string> updated_from;  ///< RFC 3339, inclusive (string compare on UTC)
+    std::optional<std::string> updated_to;    ///< RFC 3339, inclusive
+    std::string text;                  ///< full-text query; results ranked by relevance
+    struct Near {
+        geo::Point center;
+        double radius_m = 0.0;
+    };
+    std::optional<Near> near;          ///< results sorted by distance
+    std::size_t limit = 100;
+    std::size_t offset = 0;
+};
+
+struct PlaceHit {
+    std::uint32_t index = 0;            ///< into Catalogue::places()
+    std::optional<double> distance_m;   ///< for near queries
+};
+
+struct PlaceResult {
+    std::vector<PlaceHit> hits;         ///< the page: at most limit, from offset
+    std::size_t number_matched = 0;     ///< all matches, exact
+};
+
+struct CategoryCount {
+    std::string category;
+    std::int64_t places = 0;
+    double per_10k = 0.0;
+};
+
+struct AreaStats {
+    int nr = 0;                        ///< 0 for the whole city
+    std::string name;
+    std::int64_t population = 0;
+    double area_km2 = 0.0;
+    double foreign_pct = 0.0;
+    std::int64_t places = 0;
+    double per_10k = 0.0;
+    std::vector<CategoryCount> categories;  ///< every category of the taxonomy, in its order
+};
+
+struct Stats {
+    std::vector<AreaStats> stadtraeume;
+    AreaStats total;
+};
+
+class Catalogue {
+public:
+    /// Builds the read model; `places` may hold any statuses, only published ones are kept.
+    /// Places are reordered into the spatial index's order.
+    static std::shared_ptr<const Catalogue> build(std::vector<storage::Place> places,
+                                                  std::vector<storage::Stadtraum> stadtraeume,
+                                                  std::optional<geo::MultiPolygon> outline,
+                                                  std::int64_t version);
+
+    [[nodiscard]] const std::vector<storage::Place>& places() const noexcept { return m_places; }
+    [[nodiscard]] const std::vector<storage::Stadtraum>& stadtraeume() const noexcept { return m_stadtraeume; }
+    [[nodiscard]] const storage::Place* place(const std::string& id) const;
+    [[nodiscard]] const storage::Stadtraum* stadtraum(int nr) const;
+    /// The Stadtraum containing a lon/lat point.
+    [[nodiscard]] std::optional<int> locate(geo::Point p) const noexcept { return m_regions.locate(p); }
+    /// Inside the city outline (or, without an outline, inside any Stadtraum).
+    [[nodiscard]] bool in_city(geo::Point p) const noexcept;
+    [[nodiscard]] bool has_outline() const noexcept { return m_outline.has_value(); }
+
+    [[nodiscard]] PlaceResult query(const PlaceQuery& q) const;
+
+    [[nodiscard]] std::int64_t version() const noexcept { return m_version; }
+    [[nodiscard]] const geo::BBox& places_extent() const noexcept { return m_places_extent; }
+    [[nodiscard]] const geo::BBox& stadtraeume_extent() const noexcept { return m_stadtraeume_extent; }
+    [[nodiscard]] const Stats& stats() const noexcept { return m_stats; }
+    /// Published places per category key.
+    [[nodiscard]] std::int64_t category_count(const std::string& key) const;
+    /// The newest updated_at of any place ("" when there are none).
+    [[nodiscard]] const std::string& last_updated() const noexcept { return m_last_updated; }
+
+    Catalogue(const Catalogue&) = delete;
+    Catalogue& operator=(const Catalogue&) = delete;
+    Catalogue(Catalogue&&) = delete;
+    Catalogue& operator=(Catalogue&&) = delete;
+    ~Catalogue() = default;
+
+private:
+    Catalogue() = default;
+    [[nodiscard]] bool matches(const storage::Place& p, const PlaceQuery& q) const;
+    void compute_stats();
+
+    std::int64_t m_version = 0;
+    std::vector<storage::Place> m_places;
+    std::unordered_map<std::string, std::uint32_t> m_by_id;
+    geo::PointIndex m_point_index;
+    TextIndex m_text;
+    std::vector<storage::Stadtraum> m_stadtraeume;
+    geo::RegionIndex m_regions;
+    std::optional<geo::PreparedPolygon> m_outline;
+    geo::BBox m_places_extent;
+    geo::BBox m_stadtraeume_extent;
+    Stats m_stats;
+    std::unordered_map<std::string, std::int64_t> m_category_counts;
+    std::string m_last_updated;
+};
+
+}  // namespace lernorte::engine

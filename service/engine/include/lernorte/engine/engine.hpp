@@ -1,0 +1,41 @@
+#pragma once
+// The engine owns the store and the current read model. Reads take a snapshot; a write
+// commits to the store and then publishes a new snapshot, so readers never wait for writers.
+
+#include <memory>
+#include <mutex>
+
+#include <lernorte/engine/catalogue.hpp>
+#include <lernorte/storage/store.hpp>
+
+namespace lernorte::engine {
+
+class Engine {
+public:
+    /// Loads the first read model from the store.
+    explicit Engine(std::unique_ptr<storage::Store> store);
+
+    /// The current snapshot; holding it keeps it alive, whatever is published meanwhile.
+    [[nodiscard]] std::shared_ptr<const Catalogue> catalogue() const;
+
+    /// Rebuilds the read model from the store and publishes it.
+    void reload();
+
+    /// Reloads when the store holds a newer version than the published read model (a write
+    /// from another process, e.g. `lernorte import` into the file a server is serving).
+    /// Returns whether it reloaded.
+    bool refresh_if_changed();
+
+    [[nodiscard]] storage::Store& store() noexcept { return *m_store; }
+
+    /// Serialises writers (one write transaction at a time, then its publication).
+    [[nodiscard]] std::unique_lock<std::mutex> lock_writes() { return std::unique_lock(m_write_mutex); }
+
+private:
+    std::unique_ptr<storage::Store> m_store;
+    mutable std::mutex m_snapshot_mutex;  // guards only the pointer swap
+    std::shared_ptr<const Catalogue> m_current;
+    std::mutex m_write_mutex;
+};
+
+}  // namespace lernorte::engine

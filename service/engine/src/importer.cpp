@@ -1,0 +1,583 @@
+#include <lernorte/engine/importer.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <lernorte/geo/crs.hpp>
+#include <lernorte/geo/ogr_source.hpp>
+#include <lernorte/geo/validity.hpp>
+#include <lernorte/storage/text.hpp>
+
+namespace lernorte::engine {
+namespace {
+
+std::string trim(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    const auto e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+/// OGR writes string lists as "(2:a,b)" when it turns them into text (e.g. read back from a
+/// GeoPackage we exported); that is a list, not one value.
+std::string_view strip_ogr_list(std::string_view s) {
+    if (s.size() >= 4 && s.front() == '(' && s.back() == ')') {
+        const auto colon = s.find(':');
+        if (colon != std::string_view::npos && colon > 1 &&
+            std::all_of(s.begin() + 1, s.begin() + static_cast<std::ptrdiff_t>(colon),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+            return s.substr(colon + 1, s.size() - colon - 2);
+        }
+    }
+    return s;
+}
+
+std::vector<std::string> split_list(std::string_view s, std::string_view separators = ",;|") {
+    s = strip_ogr_list(s);
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        const auto end = s.find_first_of(separators, start);
+        const auto piece = trim(s.substr(start, end == std::string_view::npos ? s.npos : end - start));
+        if (!piece.empty() && std::find(out.begin(), out.end(), piece) == out.end()) out.push_back(piece);
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string lower_ascii(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::optional<bool> parse_bool(std::string_view v) {
+    const std::string s = lower_ascii(trim(v));
+    if (s == "true" || s == "yes" || s == "ja" || s == "1" || s == "y") return true;
+    if (s == "false" || s == "no" || s == "nein" || s == "0" || s == "n") return false;
+    return std::nullopt;
+}
+
+template <typename T>
+std::optional<T> parse_number(std::string_view v) {
+    const std::string s = trim(v);
+    T value{};
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+    if constexpr (std::is_floating_point_v<T>) {
+        if (!std::isfinite(value)) return std::nullopt;
+    }
+    return value;
+}
+
+/// Resolves mapped values of one source feature.
+class FeatureView {
+public:
+    FeatureView(const geo::SourceFeature& f, const FieldMapping& m) : m_feature(f), m_mapping(m) {}
+
+    /// The raw (untranslated) value of a target, or "".
+    [[nodiscard]] std::string raw(const std::string& target) const {
+        if (const auto it = m_mapping.fields.find(target); it != m_mapping.fields.end()) {
+            std::string joined;
+            for (const std::string& source : split_list(it->second, "+")) {
+                const auto f = m_feature.fields.find(source);
+                if (f == m_feature.fields.end() || trim(f->second).empty()) continue;
+                if (!joined.empty()) joined += '|';
+                joined += trim(f->second);
+            }
+            if (!joined.empty()) return joined;
+        } else if (const auto f = m_feature.fields.find(target); f != m_feature.fields.end()) {
+            const std::string v = trim(f->second);
+            if (!v.empty()) return v;
+        }
+        if (const auto it = m_mapping.set.find(target); it != m_mapping.set.end()) return it->second;
+        return {};
+    }
+
+    /// raw() translated through `values` (unknown values pass through).
+    [[nodiscard]] std::string get(const std::string& target) const {
+        std::string v = raw(target);
+        if (const auto table = m_mapping.values.find(target); table != m_mapping.values.end()) {
+            if (const auto hit = table->second.find(v); hit != table->second.end()) return hit->second;
+        }
+        return v;
+    }
+
+    /// A list target: split, each element translated.
+    [[nodiscard]] std::vector<std::string> list(const std::string& target) const {
+        std::vector<std::string> out;
+        const auto table = m_mapping.values.find(target);
+        for (std::string& v : split_list(raw(target))) {
+            if (table != m_mapping.values.end()) {
+                if (const auto hit = table->second.find(v); hit != table->second.end()) v = hit->second;
+            }
+            for (std::string& piece : split_list(v)) {
+                if (std::find(out.begin(), out.end(), piece) == out.end()) out.push_back(std::move(piece));
+            }
+        }
+        return out;
+    }
+
+private:
+    const geo::SourceFeature& m_feature;
+    const FieldMapping& m_mapping;
+};
+
+geo::Source open_source(const std::string& path, const FieldMapping& mapping) {
+    geo::SourceOptions options;
+    options.layer = mapping.layer;
+    options.s_srs = mapping.s_srs;
+    try {
+        return geo::Source(path, options);
+    } catch (const std::exception& e) {
+        throw ImportError(e.what());
+    }
+}
+
+std::string default_dataset(const std::string& path, const FieldMapping& mapping) {
+    if (!mapping.dataset.empty()) return mapping.dataset;
+    return std::filesystem::path(path).stem().string();
+}
+
+constexpr std::size_t max_text = 10000;
+
+/// Validates and converts one source feature into a place; returns the reason on rejection.
+std::optional<std::string> to_place(const geo::SourceFeature& f, const FieldMapping& mapping,
+                                    const Catalogue& catalogue, storage::Place& p) {
+    const FeatureView v(f, mapping);
+    p.source_id = v.get("source_id");
+    p.name = v.get("name");
+    if (p.source_id.empty() && !v.raw("id").empty()) p.source_id = v.raw("id");
+    if (p.source_id.empty()) {
+        // No id in the source: name and position identify a place across re-imports,
+        // whatever the order of the rows.
+        if (const auto* pt = std::get_if<geo::Point>(&f.geometry)) {
+            char where[64];
+            std::snprintf(where, sizeof where, "|%.6f|%.6f", pt->x, pt->y);
+            p.source_id = p.name + where;
+        } else {
+            p.source_id = "feature:" + std::to_string(f.number);
+        }
+    }
+    if (p.name.empty()) return "name is missing";
+    p.category = v.get("category");
+    if (p.category.empty()) return "category is missing";
+    if (!storage::is_category(p.category)) {
+        return "unknown category '" + p.category + "' (map it with --map or a mapping file's \"values\")";
+    }
+    if (const auto* pt = std::get_if<geo::Point>(&f.geometry)) {
+        p.position = *pt;
+    } else if (!f.geometry_error.empty()) {
+        return f.geometry_error;
+    } else if (std::holds_alternative<geo::MultiPolygon>(f.geometry)) {
+        return "geometry is a polygon, a place needs a point";
+    } else {
+        return "no coordinates";
+    }
+    if (!std::isfinite(p.position.x) || !std::isfinite(p.position.y)) return "coordinates are not finite";
+    if (!catalogue.in_city(p.position)) {
+        std::ostringstream out;
+        out.precision(9);
+        out << "point " << p.position.x << "," << p.position.y << " is outside the city outline";
+        return out.str();
+    }
+    p.stadtraum = catalogue.locate(p.position);
+    p.description = v.get("description");
+    p.address = {v.get("street"), v.get("postcode"), v.get("city")};
+    p.website = v.get("website");
+    p.phone = v.get("phone");
+    p.email = v.get("email");
+    p.opening_hours = v.get("opening_hours");
+    p.tags = v.list("tags");
+    for (const std::string& field : mapping.tags_from) {
+        if (const auto it = f.fields.find(field); it != f.fields.end()) {
+            const std::string tag = trim(it->second);
+            if (!tag.empty() && std::find(p.tags.begin(), p.tags.end(), tag) == p.tags.end()) p.tags.push_back(tag);
+        }
+    }
+    p.target_groups = v.list("target_groups");
+    for (const auto& g : p.target_groups) {
+        if (!storage::is_target_group(g)) return "unknown target group '" + g + "'";
+    }
+    p.languages = v.list("languages");
+    for (auto& l : p.languages) {
+        l = lower_ascii(l);
+        if (!storage::is_language(l)) return "unknown language code '" + l + "' (ISO 639-1 expected)";
+    }
+    if (const std::string s = v.get("free"); !s.empty()) {
+        p.free = parse_bool(s);
+        if (!p.free) return "free must be true or false, not '" + s + "'";
+    }
+    if (const std::string s = lower_ascii(v.get("wheelchair")); !s.empty()) {
+        if (!storage::is_wheelchair(s)) return "wheelchair must be yes, limited, no or unknown, not '" + s + "'";
+        p.wheelchair = s;
+    }
+    if (const std::string s = v.get("orte100"); !s.empty()) {
+        p.orte100 = parse_number<int>(s);
+        if (!p.orte100 || *p.orte100 < 1 || *p.orte100 > 100) return "orte100 must be a number from 1 to 100";
+    }
+    if (std::string s = v.get("abc_letter"); !s.empty()) {
+        if (s.size() != 1 || !std::isalpha(static_cast<unsigned char>(s[0]))) return "abc_letter must be one letter A-Z";
+        s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+        p.abc_letter = s;
+    }
+    p.source = v.get("source");
+    p.license = v.get("license");
+    if (const std::string s = v.get("status"); !s.empty()) {
+        if (!storage::is_status(s)) return "status must be published, suggested or archived";
+        p.status = s;
+    }
+    for (const std::string* text : {&p.name, &p.description, &p.opening_hours, &p.website, &p.email}) {
+        if (text->size() > max_text) return "a text field is longer than 10000 bytes";
+        if (!storage::valid_utf8(*text)) return "a text field is not valid UTF-8";
+    }
+    return std::nullopt;
+}
+
+void report_progress(const ImportOptions& options, std::int64_t done, const geo::Source& source) {
+    // The total was counted before reading began (counting may rewind the source).
+    if (options.progress && done % 500 == 0) options.progress(done, source.feature_count());
+}
+
+/// Counts the features up front when someone shows progress.
+void prepare_progress(const ImportOptions& options, const geo::Source& source) {
+    if (options.progress) (void)source.feature_count();
+}
+
+}  // namespace
+
+FieldMapping parse_field_map(std::string_view spec) {
+    FieldMapping m;
+    for (const std::string& pair : split_list(spec, ",")) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+            throw ImportError("--map: '" + pair + "' is not of the form target=source_field");
+        }
+        m.fields[trim(pair.substr(0, eq))] = trim(pair.substr(eq + 1));
+    }
+    return m;
+}
+
+FieldMapping load_mapping_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ImportError(path + ": cannot read the mapping file");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    rapidjson::Document doc;
+    doc.Parse(text.c_str(), text.size());
+    if (doc.HasParseError()) {
+        throw ImportError(path + ": invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
+                          rapidjson::GetParseError_En(doc.GetParseError()));
+    }
+    if (!doc.IsObject()) throw ImportError(path + ": a mapping file is a JSON object");
+    FieldMapping m;
+    const auto string_map = [&](const char* key, std::map<std::string, std::string>& out) {
+        if (!doc.HasMember(key)) return;
+        const auto& obj = doc[key];
+        if (!obj.IsObject()) throw ImportError(path + ": \"" + key + "\" must be an object of strings");
+        for (const auto& kv : obj.GetObject()) {
+            if (!kv.value.IsString()) {
+                throw ImportError(path + ": \"" + key + "." + kv.name.GetString() + "\" must be a string");
+            }
+            out[kv.name.GetString()] = kv.value.GetString();
+        }
+    };
+    const auto string_value = [&](const char* key, std::string& out) {
+        if (!doc.HasMember(key)) return;
+        if (!doc[key].IsString()) throw ImportError(path + ": \"" + key + "\" must be a string");
+        out = doc[key].GetString();
+    };
+    static const std::set<std::string> known{"fields", "set", "values", "tags_from", "dataset",
+                                             "layer", "s_srs", "description"};
+    for (const auto& kv : doc.GetObject()) {
+        if (!known.contains(kv.name.GetString())) {
+            throw ImportError(path + ": unknown key \"" + std::string(kv.name.GetString()) + "\"");
+        }
+    }
+    string_map("fields", m.fields);
+    string_map("set", m.set);
+    string_value("dataset", m.dataset);
+    string_value("layer", m.layer);
+    string_value("s_srs", m.s_srs);
+    if (doc.HasMember("values")) {
+        if (!doc["values"].IsObject()) throw ImportError(path + ": \"values\" must be an object");
+        for (const auto& table : doc["values"].GetObject()) {
+            if (!table.value.IsObject()) throw ImportError(path + ": \"values\" entries must be objects");
+            auto& out = m.values[table.name.GetString()];
+            for (const auto& kv : table.value.GetObject()) {
+                if (!kv.value.IsString()) throw ImportError(path + ": \"values\" maps strings to strings");
+                out[kv.name.GetString()] = kv.value.GetString();
+            }
+        }
+    }
+    if (doc.HasMember("tags_from")) {
+        if (!doc["tags_from"].IsArray()) throw ImportError(path + ": \"tags_from\" must be an array");
+        for (const auto& v : doc["tags_from"].GetArray()) {
+            if (!v.IsString()) throw ImportError(path + ": \"tags_from\" holds field names");
+            m.tags_from.emplace_back(v.GetString());
+        }
+    }
+    return m;
+}
+
+void merge_mapping(FieldMapping& base, const FieldMapping& over) {
+    for (const auto& [k, v] : over.fields) base.fields[k] = v;
+    for (const auto& [k, v] : over.set) base.set[k] = v;
+    for (const auto& [k, table] : over.values) {
+        for (const auto& [from, to] : table) base.values[k][from] = to;
+    }
+    base.tags_from.insert(base.tags_from.end(), over.tags_from.begin(), over.tags_from.end());
+    if (!over.dataset.empty()) base.dataset = over.dataset;
+    if (!over.layer.empty()) base.layer = over.layer;
+    if (!over.s_srs.empty()) base.s_srs = over.s_srs;
+}
+
+ImportReport import_places(Engine& engine, const std::string& path, const ImportOptions& options) {
+    const auto catalogue = engine.catalogue();
+    if (catalogue->stadtraeume().empty()) {
+        throw ImportError("no Stadträume in the store: run `lernorte import stadtraeume FILE` first");
+    }
+    geo::Source source = open_source(path, options.mapping);
+    prepare_progress(options, source);
+    const std::string dataset = default_dataset(path, options.mapping);
+    ImportReport report;
+    std::vector<storage::Place> accepted;
+    std::unordered_map<std::string, std::int64_t> seen;  // source id -> feature number
+    try {
+        while (auto f = source.next()) {
+            ++report.read;
+            report_progress(options, report.read, source);
+            storage::Place p;
+            if (auto reason = to_place(*f, options.mapping, *catalogue, p)) {
+                report.rejections.push_back({f->number, p.source_id, *reason});
+                continue;
+            }
+            p.dataset = dataset;
+            if (auto [it, fresh] = seen.emplace(p.source_id, f->number); !fresh) {
+                report.rejections.push_back({f->number, p.source_id,
+                                             "duplicate source id (first in feature " +
+                                                 std::to_string(it->second) + ")"});
+                continue;
+            }
+            accepted.push_back(std::move(p));
+        }
+    } catch (const geo::SourceError& e) {
+        throw ImportError(e.what());
+    }
+    if (report.read == 0) throw ImportError(path + ": the source has no features");
+    if (options.strict && !report.rejections.empty()) return report;
+    if (accepted.empty()) return report;
+
+    auto write_lock = engine.lock_writes();
+    auto tx = engine.store().begin();
+    for (storage::Place& p : accepted) {
+        switch (tx->upsert_place(p)) {
+            case storage::UpsertOutcome::inserted: ++report.inserted; break;
+            case storage::UpsertOutcome::updated: ++report.updated; break;
+            case storage::UpsertOutcome::unchanged: ++report.unchanged; break;
+        }
+    }
+    tx->commit();
+    report.committed = true;
+    engine.reload();
+    return report;
+}
+
+ImportReport import_stadtraeume(Engine& engine, const std::string& path, const ImportOptions& options) {
+    geo::Source source = open_source(path, options.mapping);
+    prepare_progress(options, source);
+    ImportReport report;
+    std::vector<storage::Stadtraum> areas;
+    std::set<int> numbers;
+    try {
+        while (auto f = source.next()) {
+            ++report.read;
+            report_progress(options, report.read, source);
+            const FeatureView v(*f, options.mapping);
+            const auto reject = [&](std::string reason) {
+                report.rejections.push_back({f->number, v.get("nr"), std::move(reason)});
+            };
+            storage::Stadtraum s;
+            const auto nr = parse_number<int>(v.get("nr"));
+            if (!nr || *nr < 1) {
+                reject("nr must be a positive whole number, not '" + v.get("nr") + "'");
+                continue;
+            }
+            s.nr = *nr;
+            if (!numbers.insert(s.nr).second) {
+                reject("duplicate Stadtraum number " + std::to_string(s.nr));
+                continue;
+            }
+            s.name = v.get("name");
+            if (s.name.empty()) {
+                reject("name is missing");
+                continue;
+            }
+            s.short_name = v.get("short_name");
+            if (s.short_name.empty()) s.short_name = s.name;
+            const auto* mp = std::get_if<geo::MultiPolygon>(&f->geometry);
+            if (mp == nullptr) {
+                reject(f->geometry_error.empty() ? "geometry is not a polygon" : f->geometry_error);
+                continue;
+            }
+            auto validity = geo::make_valid(*mp);
+            if (validity.geometry.empty()) {
+                reject("invalid polygon that cannot be repaired: " + validity.reason);
+                continue;
+            }
+            if (validity.repaired) {
+                report.notes.push_back("feature " + std::to_string(f->number) + " (Stadtraum " +
+                                       std::to_string(s.nr) + "): repaired invalid polygon: " + validity.reason);
+            }
+            s.geometry = std::move(validity.geometry);
+            s.area_km2 = geo::area_km2_wgs84(s.geometry);
+            const auto population = parse_number<std::int64_t>(v.get("population"));
+            const auto foreign = parse_number<double>(v.get("foreign_pct"));
+            const auto single = parse_number<std::int64_t>(v.get("single_parent_households"));
+            if (!v.get("population").empty() && (!population || *population < 0)) {
+                reject("population must be a whole number >= 0");
+                continue;
+            }
+            if (!v.get("foreign_pct").empty() && (!foreign || *foreign < 0 || *foreign > 100)) {
+                reject("foreign_pct must be a percentage from 0 to 100");
+                continue;
+            }
+            if (!v.get("single_parent_households").empty() && (!single || *single < 0)) {
+                reject("single_parent_households must be a whole number >= 0");
+                continue;
+            }
+            s.population = population.value_or(0);
+            s.foreign_pct = foreign.value_or(0.0);
+            s.single_parent_households = single.value_or(0);
+            s.member_districts = v.list("member_districts");
+            s.source = v.get("source");
+            s.license = v.get("license");
+            areas.push_back(std::move(s));
+        }
+    } catch (const geo::SourceError& e) {
+        throw ImportError(e.what());
+    }
+    if (report.read == 0) throw ImportError(path + ": the source has no features");
+    // The Stadträume replace each other as a whole: a partial set would make areas vanish,
+    // so any rejection keeps the current ones (as --strict does for places).
+    if (!report.rejections.empty() || areas.empty()) return report;
+
+    auto write_lock = engine.lock_writes();
+    auto tx = engine.store().begin();
+    tx->replace_stadtraeume(areas);
+    // The Stadtraum of every place follows the new boundaries.
+    geo::RegionIndex regions;
+    for (const auto& s : areas) regions.add(s.nr, s.geometry);
+    for (storage::Place& p : engine.store().places(std::nullopt)) {
+        const auto nr = regions.locate(p.position);
+        if (nr != p.stadtraum) {
+            p.stadtraum = nr;
+            (void)tx->upsert_place(p);
+        }
+    }
+    tx->commit();
+    report.inserted = static_cast<std::int64_t>(areas.size());
+    report.committed = true;
+    engine.reload();
+    return report;
+}
+
+ImportReport import_outline(Engine& engine, const std::string& path, const ImportOptions& options) {
+    geo::Source source = open_source(path, options.mapping);
+    ImportReport report;
+    std::vector<geo::MultiPolygon> parts;
+    std::string source_text;
+    std::string license;
+    try {
+        while (auto f = source.next()) {
+            ++report.read;
+            const FeatureView v(*f, options.mapping);
+            const auto* mp = std::get_if<geo::MultiPolygon>(&f->geometry);
+            if (mp == nullptr) {
+                report.rejections.push_back({f->number, "", "geometry is not a polygon"});
+                continue;
+            }
+            auto validity = geo::make_valid(*mp);
+            if (validity.geometry.empty()) {
+                report.rejections.push_back({f->number, "", "invalid polygon: " + validity.reason});
+                continue;
+            }
+            parts.push_back(std::move(validity.geometry));
+            source_text = v.get("source");
+            license = v.get("license");
+        }
+    } catch (const geo::SourceError& e) {
+        throw ImportError(e.what());
+    }
+    if (report.read == 0) throw ImportError(path + ": the source has no features");
+    if ((options.strict && !report.rejections.empty()) || parts.empty()) return report;
+    const geo::MultiPolygon outline = parts.size() == 1 ? parts.front() : geo::union_all(parts);
+    auto write_lock = engine.lock_writes();
+    auto tx = engine.store().begin();
+    tx->replace_outline(outline, source_text, license);
+    tx->commit();
+    report.inserted = 1;
+    report.committed = true;
+    engine.reload();
+    return report;
+}
+
+std::vector<std::string> seed_bundled(Engine& engine, const std::string& data_dir) {
+    const std::filesystem::path dir(data_dir);
+    const std::string manifest_path = (dir / "seed.json").string();
+    std::ifstream in(manifest_path, std::ios::binary);
+    if (!in) throw ImportError(manifest_path + ": bundled data manifest not found (is --data right?)");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    rapidjson::Document doc;
+    doc.Parse(text.c_str(), text.size());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("steps") || !doc["steps"].IsArray()) {
+        throw ImportError(manifest_path + ": expected {\"steps\": [...]}");
+    }
+    std::vector<std::string> log;
+    for (const auto& step : doc["steps"].GetArray()) {
+        if (!step.IsObject() || !step.HasMember("kind") || !step.HasMember("file") ||
+            !step["kind"].IsString() || !step["file"].IsString()) {
+            throw ImportError(manifest_path + ": every step needs \"kind\" and \"file\"");
+        }
+        const std::string kind = step["kind"].GetString();
+        const std::string file = (dir / step["file"].GetString()).string();
+        ImportOptions options;
+        options.strict = true;  // the bundled data must import whole
+        if (step.HasMember("mapping") && step["mapping"].IsString()) {
+            options.mapping = load_mapping_file((dir / step["mapping"].GetString()).string());
+        }
+        ImportReport r;
+        if (kind == "stadtraeume") {
+            r = import_stadtraeume(engine, file, options);
+        } else if (kind == "outline") {
+            r = import_outline(engine, file, options);
+        } else if (kind == "places") {
+            r = import_places(engine, file, options);
+        } else {
+            throw ImportError(manifest_path + ": unknown step kind '" + kind + "'");
+        }
+        if (!r.committed) {
+            std::string why = r.rejections.empty() ? "nothing to import" : r.rejections.front().reason;
+            throw ImportError(file + ": bundled data rejected: " + why);
+        }
+        log.push_back(kind + " " + step["file"].GetString() + ": " + std::to_string(r.inserted) +
+                      " inserted, " + std::to_string(r.updated) + " updated, " +
+                      std::to_string(r.unchanged) + " unchanged");
+    }
+    return log;
+}
+
+}  // namespace lernorte::engine

@@ -1,0 +1,110 @@
+#include <lernorte/engine/text_index.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include <lernorte/storage/text.hpp>
+
+namespace lernorte::engine {
+
+TextIndex::TextIndex(const std::vector<std::vector<TextField>>& documents)
+    : m_documents(static_cast<std::uint32_t>(documents.size())) {
+    // term -> postings, built per document so postings come out in ascending doc order.
+    std::unordered_map<std::string, std::vector<Posting>> by_term;
+    std::unordered_map<std::string, float> in_doc;
+    std::vector<float> lengths(documents.size(), 0.0F);
+    double total_length = 0.0;
+    for (std::uint32_t doc = 0; doc < documents.size(); ++doc) {
+        in_doc.clear();
+        for (const TextField& field : documents[doc]) {
+            for (std::string& term : storage::search_terms(field.text)) {
+                in_doc[std::move(term)] += field.weight;
+                lengths[doc] += field.weight;
+            }
+        }
+        total_length += lengths[doc];
+        for (auto& [term, weight] : in_doc) {
+            by_term[term].push_back(Posting{doc, weight});
+        }
+    }
+    // BM25 term-frequency saturation with length normalisation (k1 = 1.2, b = 0.75): a word
+    // in a short name weighs more than the same word in a long description.
+    const double average = documents.empty() ? 1.0 : std::max(1e-9, total_length / static_cast<double>(documents.size()));
+    for (auto& [term, postings] : by_term) {
+        for (Posting& p : postings) {
+            const double norm = 1.2 * (0.25 + 0.75 * lengths[p.doc] / average);
+            p.weight = static_cast<float>(p.weight * 2.2 / (p.weight + norm));
+        }
+    }
+    m_terms.reserve(by_term.size());
+    for (const auto& entry : by_term) m_terms.push_back(entry.first);
+    std::sort(m_terms.begin(), m_terms.end());
+    m_posting_start.reserve(m_terms.size() + 1);
+    for (const std::string& term : m_terms) {
+        m_posting_start.push_back(static_cast<std::uint32_t>(m_postings.size()));
+        auto& list = by_term[term];
+        m_postings.insert(m_postings.end(), list.begin(), list.end());
+    }
+    m_posting_start.push_back(static_cast<std::uint32_t>(m_postings.size()));
+}
+
+std::vector<TextIndex::Hit> TextIndex::search(std::string_view query) const {
+    const std::vector<std::string> query_terms = storage::search_terms(query);
+    if (query_terms.empty() || m_documents == 0) return {};
+
+    // Per query term: score per document (dense when small, sparse otherwise).
+    std::unordered_map<std::uint32_t, float> scores;  // docs matching all terms so far
+    bool first = true;
+    for (const std::string& q : query_terms) {
+        std::unordered_map<std::uint32_t, float> term_scores;
+        const auto add_term = [&](std::size_t t, float factor) {
+            const std::uint32_t begin = m_posting_start[t];
+            const std::uint32_t end = m_posting_start[t + 1];
+            // BM25-like idf: rare terms weigh more.
+            const double df = end - begin;
+            const auto idf = static_cast<float>(std::log(1.0 + (m_documents - df + 0.5) / (df + 0.5)));
+            for (std::uint32_t i = begin; i < end; ++i) {
+                float& s = term_scores[m_postings[i].doc];
+                s = std::max(s, factor * idf * m_postings[i].weight);
+            }
+        };
+        // Prefix matches: a contiguous run of the sorted vocabulary.
+        auto it = std::lower_bound(m_terms.begin(), m_terms.end(), q);
+        for (; it != m_terms.end() && it->compare(0, q.size(), q) == 0; ++it) {
+            const float factor = it->size() == q.size() ? 1.0F : 0.8F;
+            add_term(static_cast<std::size_t>(it - m_terms.begin()), factor);
+        }
+        // Infix matches for longer terms (compounds); a scan of the vocabulary.
+        if (q.size() >= 5) {
+            for (std::size_t t = 0; t < m_terms.size(); ++t) {
+                const std::string& term = m_terms[t];
+                if (term.size() > q.size() && term.find(q, 1) != std::string::npos) {
+                    add_term(t, 0.5F);
+                }
+            }
+        }
+        if (first) {
+            scores = std::move(term_scores);
+            first = false;
+        } else {
+            std::unordered_map<std::uint32_t, float> both;
+            for (const auto& [doc, s] : scores) {
+                if (auto found = term_scores.find(doc); found != term_scores.end()) {
+                    both.emplace(doc, s + found->second);
+                }
+            }
+            scores = std::move(both);
+        }
+        if (scores.empty()) return {};
+    }
+    std::vector<Hit> hits;
+    hits.reserve(scores.size());
+    for (const auto& [doc, s] : scores) hits.push_back(Hit{doc, s});
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+        return a.score != b.score ? a.score > b.score : a.doc < b.doc;
+    });
+    return hits;
+}
+
+}  // namespace lernorte::engine

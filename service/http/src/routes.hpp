@@ -1,0 +1,56 @@
+#pragma once
+// Route handlers. Each takes the request context and returns a reply or throws ApiError.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <lernorte/engine/catalogue.hpp>
+#include <lernorte/http/api.hpp>
+
+#include "params.hpp"
+#include "views.hpp"
+
+namespace lernorte::http::detail {
+
+enum class Format { json, pb };
+
+inline constexpr const char* geojson_type = "application/geo+json";
+inline constexpr const char* json_type = "application/json";
+inline constexpr const char* pb_type = "application/x-protobuf";
+inline constexpr const char* openapi_type = "application/vnd.oai.openapi+json;version=3.0";
+inline constexpr const char* dl_de_by_url = "https://www.govdata.de/dl-de/by-2-0";
+
+struct Context {
+    const Request& request;
+    const QueryParams& params;
+    const engine::Catalogue& catalogue;
+    Format format;
+    std::string root;  ///< e.g. "http://127.0.0.1:8080"
+    std::string api;   ///< root + "/api"
+};
+
+struct Reply {
+    std::string content_type;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Throws not_acceptable when the client asked for protobuf on a JSON-only route.
+void require_json(const Context& c);
+
+// OGC API - Features (routes_features.cpp)
+Reply landing(const Context& c);
+Reply conformance(const Context& c);
+Reply collections(const Context& c);
+Reply collection(const Context& c, const std::string& cid);
+Reply items(const Context& c, const std::string& cid);
+Reply item(const Context& c, const std::string& cid, const std::string& id);
+Reply queryables(const Context& c, const std::string& cid);
+
+// Domain routes (routes_domain.cpp)
+Reply lookup(const Context& c);
+Reply stadtraeume_stats(const Context& c);
+Reply categories(const Context& c);
+
+}  // namespace lernorte::http::detail

@@ -1,0 +1,985 @@
+// The SpatiaLite implementation of Store: one SQLite connection per store, SpatiaLite loaded
+// through its C API, schema managed by numbered migrations.
+
+#include <lernorte/storage/store.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+// spatialite.h uses sqlite3 types without including sqlite3.h.
+#include <sqlite3.h>
+#include <spatialite.h>
+
+#include <lernorte/storage/detail/json_array.hpp>
+#include <lernorte/storage/detail/migrations.hpp>
+#include <lernorte/storage/detail/wkb.hpp>
+#include <lernorte/storage/text.hpp>
+
+namespace lernorte::storage {
+namespace {
+
+constexpr int schema_version_current = 2;
+
+// ---------------------------------------------------------------------------------------------
+// Owned C handles. Destruction order matters: statements, then the connection, then the
+// SpatiaLite cache (spatialite_cleanup_ex must run after sqlite3_close).
+
+struct DbCloser {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+};
+struct SpatialiteCacheCleanup {
+    void operator()(void* cache) const noexcept { spatialite_cleanup_ex(cache); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using SpatialiteCachePtr = std::unique_ptr<void, SpatialiteCacheCleanup>;
+
+void spatialite_global_init() {
+    // The library wants this once per process before any connection is initialised.
+    static const bool done = [] {
+        spatialite_initialize();
+        return true;
+    }();
+    (void)done;
+}
+
+/// One SQLite connection with SpatiaLite, its statement cache and the lock that serialises
+/// every use of it. Shared by the store and its open transaction, so a transaction that
+/// outlives its store still talks to a live connection.
+class Connection {
+public:
+    explicit Connection(std::string path) : m_path(std::move(path)) {
+        spatialite_global_init();
+        sqlite3* raw = nullptr;
+        const int rc = sqlite3_open_v2(m_path.c_str(), &raw,
+                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                       nullptr);
+        m_db.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure
+        if (rc != SQLITE_OK) {
+            throw StoreError(m_path + ": cannot open SQLite database: " +
+                             (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+        }
+        sqlite3_extended_result_codes(m_db.get(), 1);
+        m_cache.reset(spatialite_alloc_connection());
+        if (!m_cache) throw StoreError(m_path + ": cannot allocate a SpatiaLite connection cache");
+        spatialite_init_ex(m_db.get(), m_cache.get(), 0);
+        sqlite3_busy_timeout(m_db.get(), 5000);
+
+        // The first statement that reads the file tells whether it is a database at all.
+        try {
+            exec("PRAGMA journal_mode=WAL");
+        } catch (const StoreError&) {
+            throw StoreError(m_path + ": not a usable SQLite database: " + sqlite3_errmsg(m_db.get()));
+        }
+        exec("PRAGMA foreign_keys=ON");
+        exec("PRAGMA synchronous=NORMAL");
+        // An import touches far more pages than the 2 MB default cache; spilling them to the
+        // WAL in the middle of the transaction costs writes that the commit repeats.
+        exec("PRAGMA cache_size=-65536");
+    }
+
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    [[nodiscard]] sqlite3* db() const noexcept { return m_db.get(); }
+    [[nodiscard]] const std::string& path() const noexcept { return m_path; }
+    [[nodiscard]] std::recursive_mutex& mutex() noexcept { return m_mutex; }
+
+    /// Runs SQL without results (may be several statements).
+    void exec(const std::string& sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(m_db.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string msg = err != nullptr ? err : sqlite3_errmsg(m_db.get());
+            sqlite3_free(err);
+            throw StoreError(m_path + ": " + msg + " [SQL: " + sql + "]");
+        }
+    }
+
+    /// A cached prepared statement for sql, or nullptr if the cached one is in use (a caller
+    /// up the stack is still stepping through it).
+    sqlite3_stmt* cached(const std::string& sql) {
+        auto it = m_statements.find(sql);
+        if (it == m_statements.end()) {
+            it = m_statements.emplace(sql, prepare(sql)).first;
+        }
+        return sqlite3_stmt_busy(it->second.get()) != 0 ? nullptr : it->second.get();
+    }
+
+    StmtPtr prepare(const std::string& sql) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v3(m_db.get(), sql.c_str(), static_cast<int>(sql.size()),
+                               SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+            throw StoreError(m_path + ": cannot prepare: " + sqlite3_errmsg(m_db.get()) +
+                             " [SQL: " + sql + "]");
+        }
+        return StmtPtr(raw);
+    }
+
+private:
+    std::string m_path;
+    SpatialiteCachePtr m_cache;  // declared first: destroyed after the connection
+    DbPtr m_db;
+    std::unordered_map<std::string, StmtPtr> m_statements;  // destroyed before the connection
+    std::recursive_mutex m_mutex;
+};
+
+/// One use of a prepared statement: binds, steps, reads columns, and resets the statement
+/// when done so the cache can hand it out again.
+class Statement {
+public:
+    Statement(Connection& conn, const std::string& sql) : m_conn(conn), m_sql(sql) {
+        m_stmt = conn.cached(sql);
+        if (m_stmt == nullptr) {
+            m_owned = conn.prepare(sql);
+            m_stmt = m_owned.get();
+        }
+    }
+    // The statement keeps a reference to its SQL for error messages.
+    Statement(Connection&, std::string&&) = delete;
+    ~Statement() {
+        if (!m_owned) {
+            sqlite3_reset(m_stmt);
+            sqlite3_clear_bindings(m_stmt);
+        }
+    }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int i, std::string_view v) {
+        return check_bind(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+    Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+    Statement& bind(int i, std::int64_t v) { return check_bind(sqlite3_bind_int64(m_stmt, i, v)); }
+    Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+    Statement& bind(int i, double v) { return check_bind(sqlite3_bind_double(m_stmt, i, v)); }
+    Statement& bind_null(int i) { return check_bind(sqlite3_bind_null(m_stmt, i)); }
+    Statement& bind_blob(int i, std::span<const unsigned char> v) {
+        return check_bind(sqlite3_bind_blob(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    /// Empty text is stored as NULL: absent, for anyone reading the file with SQL.
+    Statement& bind_text_or_null(int i, std::string_view v) { return v.empty() ? bind_null(i) : bind(i, v); }
+    template <class T>
+    Statement& bind_optional(int i, const std::optional<T>& v) {
+        return v ? bind(i, *v) : bind_null(i);
+    }
+
+    /// Steps once: true if a row is available.
+    bool step() {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw StoreError(m_conn.path() + ": " + sqlite3_errmsg(m_conn.db()) + " [SQL: " + m_sql + "]");
+    }
+    /// Runs a statement that returns no rows.
+    void run() {
+        while (step()) {
+        }
+    }
+
+    [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+    [[nodiscard]] std::string text(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+        return p != nullptr ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)))
+                            : std::string();
+    }
+    [[nodiscard]] std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+    [[nodiscard]] int int32(int col) const { return sqlite3_column_int(m_stmt, col); }
+    [[nodiscard]] double real(int col) const { return sqlite3_column_double(m_stmt, col); }
+    [[nodiscard]] std::span<const unsigned char> blob(int col) const {
+        const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(m_stmt, col));
+        return {p, p != nullptr ? static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)) : 0u};
+    }
+    [[nodiscard]] std::optional<std::string> optional_text(int col) const {
+        return is_null(col) ? std::nullopt : std::optional<std::string>(text(col));
+    }
+    [[nodiscard]] std::optional<int> optional_int(int col) const {
+        return is_null(col) ? std::nullopt : std::optional<int>(int32(col));
+    }
+
+    [[nodiscard]] const std::string& sql() const noexcept { return m_sql; }
+
+private:
+    Statement& check_bind(int rc) {
+        if (rc != SQLITE_OK) {
+            throw StoreError(m_conn.path() + ": cannot bind: " + sqlite3_errstr(rc) + " [SQL: " + m_sql + "]");
+        }
+        return *this;
+    }
+
+    Connection& m_conn;
+    const std::string& m_sql;
+    sqlite3_stmt* m_stmt = nullptr;
+    StmtPtr m_owned;
+};
+
+std::int64_t query_int(Connection& conn, const std::string& sql) {
+    Statement st(conn, sql);
+    if (!st.step()) throw StoreError(conn.path() + ": no result [SQL: " + sql + "]");
+    return st.int64(0);
+}
+
+bool table_exists(Connection& conn, const std::string& name) {
+    static const std::string sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1";
+    Statement st(conn, sql);
+    st.bind(1, name);
+    return st.step() && st.int64(0) > 0;
+}
+
+/// SpatiaLite's management functions report failure as 0, not as an SQL error.
+void spatialite_call(Connection& conn, const std::string& sql) {
+    if (query_int(conn, sql) != 1) {
+        throw StoreError(conn.path() + ": SpatiaLite refused [SQL: " + sql + "]");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migrations. Append new steps; never edit one that has shipped.
+
+void migrate_1(Connection& conn) {
+    if (!table_exists(conn, "spatial_ref_sys")) {
+        // Without the argument it joins our transaction instead of opening its own, so the
+        // step stays atomic.
+        spatialite_call(conn, "SELECT InitSpatialMetadata()");
+    }
+    conn.exec(R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+INSERT INTO meta (key, value) VALUES ('catalogue_version', 0);
+
+CREATE TABLE stadtraeume (
+    nr INTEGER PRIMARY KEY CHECK (nr > 0),
+    name TEXT NOT NULL,
+    short_name TEXT,
+    area_km2 REAL,
+    population INTEGER,
+    foreign_pct REAL,
+    single_parent_households INTEGER,
+    member_districts TEXT,
+    source TEXT,
+    license TEXT
+);
+
+CREATE TABLE city_outline (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    source TEXT,
+    license TEXT
+);
+
+CREATE TABLE places (
+    id TEXT PRIMARY KEY,
+    dataset TEXT NOT NULL DEFAULT '',
+    source_id TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL CHECK (length(name) > 0),
+    description TEXT,
+    category TEXT NOT NULL,
+    tags TEXT,
+    street TEXT,
+    postcode TEXT,
+    city TEXT,
+    website TEXT,
+    phone TEXT,
+    email TEXT,
+    opening_hours TEXT,
+    target_groups TEXT,
+    languages TEXT,
+    free INTEGER CHECK (free IS NULL OR free IN (0, 1)),
+    wheelchair TEXT NOT NULL,
+    orte100 INTEGER,
+    abc_letter TEXT,
+    stadtraum INTEGER,
+    source TEXT,
+    license TEXT,
+    status TEXT NOT NULL CHECK (status IN ('published', 'suggested', 'archived')),
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX places_dataset_source_id ON places (dataset, source_id) WHERE source_id <> '';
+CREATE INDEX places_category ON places (category);
+CREATE INDEX places_status ON places (status);
+CREATE INDEX places_stadtraum ON places (stadtraum);
+
+CREATE VIRTUAL TABLE places_fts USING fts5(id UNINDEXED, document, tokenize = 'unicode61 remove_diacritics 2');
+)sql");
+    spatialite_call(conn, "SELECT AddGeometryColumn('stadtraeume', 'geom', 4326, 'MULTIPOLYGON', 'XY')");
+    spatialite_call(conn, "SELECT CreateSpatialIndex('stadtraeume', 'geom')");
+    spatialite_call(conn, "SELECT AddGeometryColumn('city_outline', 'geom', 4326, 'MULTIPOLYGON', 'XY')");
+    spatialite_call(conn, "SELECT CreateSpatialIndex('city_outline', 'geom')");
+    spatialite_call(conn, "SELECT AddGeometryColumn('places', 'geom', 4326, 'POINT', 'XY', 1)");
+    spatialite_call(conn, "SELECT CreateSpatialIndex('places', 'geom')");
+}
+
+// Room for the next issues: accounts, history, citizens' suggestions.
+void migrate_2(Connection& conn) {
+    conn.exec(R"sql(
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT UNIQUE NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'planner')),
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT
+);
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,
+    place_id TEXT NOT NULL REFERENCES places (id),
+    version INTEGER,
+    author TEXT,
+    created_at TEXT,
+    change TEXT,
+    previous TEXT
+);
+CREATE INDEX revisions_place_id ON revisions (place_id);
+CREATE TABLE suggestions (
+    id TEXT PRIMARY KEY,
+    status TEXT,
+    payload TEXT,
+    contact_email TEXT,
+    created_at TEXT,
+    decided_at TEXT,
+    decided_by TEXT,
+    reason TEXT
+);
+)sql");
+}
+
+struct Migration {
+    int version;
+    void (*apply)(Connection&);
+};
+constexpr Migration migrations[] = {{1, migrate_1}, {2, migrate_2}};
+static_assert(std::size(migrations) == schema_version_current);
+
+int stored_schema_version(Connection& conn) {
+    if (!table_exists(conn, "schema_version")) return 0;
+    return static_cast<int>(query_int(conn, "SELECT coalesce(max(version), 0) FROM schema_version"));
+}
+
+void throw_if_too_new(const Connection& conn, int found, int supported) {
+    if (found > supported) {
+        throw SchemaTooNew(conn.path() + ": database schema version " + std::to_string(found) +
+                           " is newer than this lernorte (supports up to " + std::to_string(supported) +
+                           "); upgrade lernorte");
+    }
+}
+
+void migrate(Connection& conn, int max_version) {
+    throw_if_too_new(conn, stored_schema_version(conn), max_version);
+    for (const Migration& m : migrations) {
+        if (m.version > max_version) break;
+        // Each step in its own write transaction; the version is re-read inside it, so two
+        // processes opening a fresh file at once apply every step exactly once.
+        conn.exec("BEGIN IMMEDIATE");
+        try {
+            const int have = stored_schema_version(conn);
+            throw_if_too_new(conn, have, max_version);
+            if (have >= m.version) {
+                conn.exec("COMMIT");
+                continue;
+            }
+            conn.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)");
+            m.apply(conn);
+            static const std::string record = "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)";
+            Statement st(conn, record);
+            st.bind(1, m.version).bind(2, now_rfc3339()).run();
+            conn.exec("COMMIT");
+        } catch (const SchemaTooNew&) {
+            sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        } catch (const std::exception& e) {
+            sqlite3_exec(conn.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw StoreError("migration to schema version " + std::to_string(m.version) + " failed: " + e.what());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Places
+
+// Column order shared by the SELECTs and read_place().
+const std::string place_columns =
+    "id, dataset, source_id, name, description, category, tags, street, postcode, city, website, phone, "
+    "email, opening_hours, target_groups, languages, free, wheelchair, orte100, abc_letter, stadtraum, "
+    "source, license, status, version, updated_at, ST_X(geom), ST_Y(geom)";
+
+// Writes bind the data fields as ?1..?25 in this order (positions are ?24, ?25).
+const std::string place_insert_sql =
+    "INSERT INTO places (dataset, source_id, name, description, category, tags, street, postcode, city, "
+    "website, phone, email, opening_hours, target_groups, languages, free, wheelchair, orte100, abc_letter, "
+    "stadtraum, source, license, status, geom, id, version, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, MakePoint(?24, ?25, 4326), "
+    "?26, 1, ?27)";
+const std::string place_update_sql =
+    "UPDATE places SET dataset = ?1, source_id = ?2, name = ?3, description = ?4, category = ?5, tags = ?6, "
+    "street = ?7, postcode = ?8, city = ?9, website = ?10, phone = ?11, email = ?12, opening_hours = ?13, "
+    "target_groups = ?14, languages = ?15, free = ?16, wheelchair = ?17, orte100 = ?18, abc_letter = ?19, "
+    "stadtraum = ?20, source = ?21, license = ?22, status = ?23, geom = MakePoint(?24, ?25, 4326), "
+    "version = version + 1, updated_at = ?26 WHERE rowid = ?27";
+
+std::vector<std::string> read_list(const Statement& st, int col, const char* column, const std::string& id) {
+    if (st.is_null(col)) return {};
+    try {
+        return detail::parse_json_string_array(st.text(col));
+    } catch (const std::exception& e) {
+        throw StoreError(std::string("places.") + column + " of place " + id + ": " + e.what());
+    }
+}
+
+/// Reads place_columns starting at column `c`.
+Place read_place(const Statement& st, int c) {
+    Place p;
+    p.id = st.text(c + 0);
+    p.dataset = st.text(c + 1);
+    p.source_id = st.text(c + 2);
+    p.name = st.text(c + 3);
+    p.description = st.text(c + 4);
+    p.category = st.text(c + 5);
+    p.tags = read_list(st, c + 6, "tags", p.id);
+    p.address.street = st.text(c + 7);
+    p.address.postcode = st.text(c + 8);
+    p.address.city = st.text(c + 9);
+    p.website = st.text(c + 10);
+    p.phone = st.text(c + 11);
+    p.email = st.text(c + 12);
+    p.opening_hours = st.text(c + 13);
+    p.target_groups = read_list(st, c + 14, "target_groups", p.id);
+    p.languages = read_list(st, c + 15, "languages", p.id);
+    if (!st.is_null(c + 16)) p.free = st.int64(c + 16) != 0;
+    p.wheelchair = st.text(c + 17);
+    p.orte100 = st.optional_int(c + 18);
+    p.abc_letter = st.optional_text(c + 19);
+    p.stadtraum = st.optional_int(c + 20);
+    p.source = st.text(c + 21);
+    p.license = st.text(c + 22);
+    p.status = st.text(c + 23);
+    p.version = st.int64(c + 24);
+    p.updated_at = st.text(c + 25);
+    p.position = geo::Point{st.real(c + 26), st.real(c + 27)};
+    return p;
+}
+
+void bind_place_fields(Statement& st, const Place& p) {
+    st.bind(1, p.dataset)
+        .bind(2, p.source_id)
+        .bind(3, p.name)
+        .bind_text_or_null(4, p.description)
+        .bind(5, p.category)
+        .bind(6, detail::write_json_string_array(p.tags))
+        .bind_text_or_null(7, p.address.street)
+        .bind_text_or_null(8, p.address.postcode)
+        .bind_text_or_null(9, p.address.city)
+        .bind_text_or_null(10, p.website)
+        .bind_text_or_null(11, p.phone)
+        .bind_text_or_null(12, p.email)
+        .bind_text_or_null(13, p.opening_hours)
+        .bind(14, detail::write_json_string_array(p.target_groups))
+        .bind(15, detail::write_json_string_array(p.languages));
+    if (p.free) {
+        st.bind(16, *p.free ? 1 : 0);
+    } else {
+        st.bind_null(16);
+    }
+    st.bind(17, p.wheelchair)
+        .bind_optional(18, p.orte100)
+        .bind_optional(19, p.abc_letter)
+        .bind_optional(20, p.stadtraum)
+        .bind_text_or_null(21, p.source)
+        .bind_text_or_null(22, p.license)
+        .bind(23, p.status)
+        .bind(24, p.position.x)
+        .bind(25, p.position.y);
+}
+
+/// What the FTS5 table indexes for a place.
+std::string place_document(const Place& p) {
+    std::string text;
+    text.reserve(p.name.size() + p.description.size() + 64);
+    for (const std::string* part : {&p.name, &p.description, &p.address.street, &p.address.postcode, &p.address.city}) {
+        text.append(*part).push_back(' ');
+    }
+    for (const std::string& tag : p.tags) text.append(tag).push_back(' ');
+    return search_document(text);
+}
+
+/// Every stored field except the ones the store manages (id, version, updated_at).
+bool same_data(const Place& input, const Place& stored) {
+    Place a = input;
+    a.id = stored.id;
+    a.version = stored.version;
+    a.updated_at = stored.updated_at;
+    return a == stored;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stadträume and outline
+
+/// SpatiaLite geometry blob for a multipolygon (NULL for an empty one); SpatiaLite parses our
+/// WKB once, here, so a geometry it rejects is an error instead of a silent NULL.
+std::optional<std::vector<unsigned char>> to_spatialite_geometry(Connection& conn, const geo::MultiPolygon& mp,
+                                                                  const std::string& what) {
+    if (mp.empty()) return std::nullopt;
+    static const std::string sql = "SELECT ST_Multi(GeomFromWKB(?1, 4326))";
+    const std::vector<unsigned char> wkb = detail::write_wkb(mp);
+    Statement st(conn, sql);
+    st.bind_blob(1, wkb);
+    if (!st.step() || st.is_null(0)) {
+        throw StoreError(conn.path() + ": " + what + ": SpatiaLite rejected the geometry");
+    }
+    const auto blob = st.blob(0);
+    return std::vector<unsigned char>(blob.begin(), blob.end());
+}
+
+void bind_geometry(Statement& st, int i, const std::optional<std::vector<unsigned char>>& g) {
+    if (g) {
+        st.bind_blob(i, *g);
+    } else {
+        st.bind_null(i);
+    }
+}
+
+geo::MultiPolygon read_multipolygon(const Statement& st, int col, const std::string& what) {
+    if (st.is_null(col)) return {};
+    try {
+        return detail::read_wkb_multipolygon(st.blob(col));
+    } catch (const std::exception& e) {
+        throw StoreError(what + ": " + e.what());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class SpatialiteTransaction final : public Transaction {
+public:
+    explicit SpatialiteTransaction(std::shared_ptr<Connection> conn)
+        : m_conn(std::move(conn)), m_lock(m_conn->mutex()) {
+        m_conn->exec("BEGIN IMMEDIATE");
+    }
+
+    ~SpatialiteTransaction() override {
+        if (!m_finished && sqlite3_get_autocommit(m_conn->db()) == 0) {
+            sqlite3_exec(m_conn->db(), "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+    }
+
+    SpatialiteTransaction(const SpatialiteTransaction&) = delete;
+    SpatialiteTransaction& operator=(const SpatialiteTransaction&) = delete;
+
+    void replace_stadtraeume(const std::vector<Stadtraum>& areas) override {
+        guarded("replace_stadtraeume", [&] {
+            static const std::string clear = "DELETE FROM stadtraeume";
+            static const std::string insert =
+                "INSERT INTO stadtraeume (nr, name, short_name, area_km2, population, foreign_pct, "
+                "single_parent_households, member_districts, source, license, geom) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+            Statement(*m_conn, clear).run();
+            for (const Stadtraum& s : areas) {
+                const std::string what = "Stadtraum " + std::to_string(s.nr);
+                const auto geom = to_spatialite_geometry(*m_conn, s.geometry, what);
+                Statement st(*m_conn, insert);
+                st.bind(1, s.nr)
+                    .bind(2, s.name)
+                    .bind_text_or_null(3, s.short_name)
+                    .bind(4, s.area_km2)
+                    .bind(5, s.population)
+                    .bind(6, s.foreign_pct)
+                    .bind(7, s.single_parent_households)
+                    .bind(8, detail::write_json_string_array(s.member_districts))
+                    .bind_text_or_null(9, s.source)
+                    .bind_text_or_null(10, s.license);
+                bind_geometry(st, 11, geom);
+                with_context(what, [&] { st.run(); });
+            }
+        });
+    }
+
+    void replace_outline(const geo::MultiPolygon& outline, const std::string& source,
+                         const std::string& license) override {
+        guarded("replace_outline", [&] {
+            static const std::string upsert =
+                "INSERT INTO city_outline (id, source, license, geom) VALUES (1, ?1, ?2, ?3) "
+                "ON CONFLICT (id) DO UPDATE SET source = excluded.source, license = excluded.license, "
+                "geom = excluded.geom";
+            const auto geom = to_spatialite_geometry(*m_conn, outline, "city outline");
+            Statement st(*m_conn, upsert);
+            st.bind_text_or_null(1, source).bind_text_or_null(2, license);
+            bind_geometry(st, 3, geom);
+            st.run();
+        });
+    }
+
+    UpsertOutcome upsert_place(Place& place) override {
+        if (!m_bulk && !m_bulk_unavailable && m_place_writes >= bulk_threshold) {
+            guarded("upsert_place", [&] { enter_bulk(); });
+        }
+        UpsertOutcome outcome = UpsertOutcome::unchanged;
+        const std::string what = place.source_id.empty()
+                                     ? "place id '" + place.id + "'"
+                                     : "place '" + place.dataset + "'/'" + place.source_id + "'";
+        // No savepoint here: one per place triples the cost of an import. A constraint
+        // violation (the usual bad input) only undoes its own statement; a failure after the
+        // row was written poisons the transaction instead (see upsert()).
+        guarded("upsert_place", [&] { with_context(what, [&] { outcome = upsert(place); }); }, false);
+        if (outcome != UpsertOutcome::unchanged) ++m_place_writes;
+        return outcome;
+    }
+
+    void commit() override {
+        static const std::string bump = "UPDATE meta SET value = value + 1 WHERE key = 'catalogue_version'";
+        const auto finish = [&] {
+            if (m_bulk) finish_bulk();
+            Statement(*m_conn, bump).run();
+            m_conn->exec("COMMIT");
+            m_finished = true;
+        };
+        try {
+            guarded("commit", finish, false);
+        } catch (...) {
+            // Half a commit (bulk work done, COMMIT refused) cannot be retried; only a
+            // rollback, which the destructor does, is left.
+            if (!m_finished) m_aborted = true;
+            throw;
+        }
+        m_lock.unlock();  // the connection is free for others as soon as the work is durable
+    }
+
+private:
+    /// Runs one operation of this transaction, by default inside a savepoint: an operation
+    /// that fails changes nothing, and the caller may go on with the next one. A failure
+    /// inside SQLite can also end the whole transaction (SpatiaLite's geometry triggers
+    /// RAISE(ROLLBACK)); afterwards every statement would silently autocommit, so from then
+    /// on this object refuses work.
+    template <class F>
+    void guarded(const char* op, F&& f, bool atomic = true) {
+        static const std::string savepoint = "SAVEPOINT lernorte_op";
+        static const std::string release = "RELEASE lernorte_op";
+        if (m_finished) throw StoreError(m_conn->path() + ": " + op + ": transaction already committed");
+        if (m_aborted || sqlite3_get_autocommit(m_conn->db()) != 0) {
+            m_aborted = true;
+            throw StoreError(m_conn->path() + ": " + op +
+                             ": an earlier error ended this transaction; roll it back and start a new one");
+        }
+        if (atomic) Statement(*m_conn, savepoint).run();
+        try {
+            f();
+            if (atomic) Statement(*m_conn, release).run();
+        } catch (...) {
+            if (sqlite3_get_autocommit(m_conn->db()) != 0 || m_half_written) {
+                m_aborted = true;
+            } else if (atomic) {
+                sqlite3_exec(m_conn->db(), "ROLLBACK TO lernorte_op; RELEASE lernorte_op", nullptr, nullptr, nullptr);
+            }
+            throw;
+        }
+    }
+
+    template <class F>
+    static void with_context(const std::string& what, F&& f) {
+        try {
+            f();
+        } catch (const StoreError& e) {
+            throw StoreError(what + ": " + e.what());
+        }
+    }
+
+    std::optional<std::pair<std::int64_t, Place>> find(const Place& p) {
+        static const std::string by_source = "SELECT rowid, " + place_columns +
+                                             " FROM places WHERE dataset = ?1 AND source_id = ?2 AND source_id <> ''";
+        static const std::string by_id = "SELECT rowid, " + place_columns + " FROM places WHERE id = ?1";
+        if (!p.source_id.empty()) {
+            Statement st(*m_conn, by_source);
+            st.bind(1, p.dataset).bind(2, p.source_id);
+            if (st.step()) return std::make_pair(st.int64(0), read_place(st, 1));
+        }
+        // Also when a known place comes with a source_id that is new to the store (an editor
+        // corrected it): the id still names the place, inserting it again would clash.
+        if (!p.id.empty()) {
+            Statement st(*m_conn, by_id);
+            st.bind(1, p.id);
+            if (st.step()) return std::make_pair(st.int64(0), read_place(st, 1));
+        }
+        return std::nullopt;
+    }
+
+    void write_document(std::int64_t rowid, const std::string& id, const Place& p, bool replace) {
+        static const std::string remove = "DELETE FROM places_fts WHERE rowid = ?1";
+        static const std::string insert = "INSERT INTO places_fts (rowid, id, document) VALUES (?1, ?2, ?3)";
+        if (replace) Statement(*m_conn, remove).bind(1, rowid).run();
+        Statement(*m_conn, insert).bind(1, rowid).bind(2, id).bind(3, place_document(p)).run();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Bulk mode. SpatiaLite maintains places.geom through per-row triggers: a type check, a
+    // timestamp and RTreeAlign(), which prepares a statement for every row. In an import they
+    // cost more than everything else together, so past bulk_threshold place writes in one
+    // transaction they are dropped and their work is done once at commit. DDL is
+    // transactional in SQLite: a rollback brings them back, and other connections never see
+    // the table without them. The geometry check is safe to skip: the store only ever writes
+    // MakePoint(x, y, 4326).
+
+    static constexpr std::size_t bulk_threshold = 1000;
+
+    struct IndexEntry {
+        std::int64_t rowid;
+        double x;
+        double y;
+        bool replace;
+    };
+
+    void enter_bulk() {
+        static const std::string list =
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'places' AND name IN "
+            "('ggi_places_geom', 'ggu_places_geom', 'tmi_places_geom', 'tmu_places_geom', 'gii_places_geom', "
+            "'giu_places_geom')";
+        std::vector<std::pair<std::string, std::string>> triggers;
+        {
+            Statement st(*m_conn, list);
+            while (st.step()) triggers.emplace_back(st.text(0), st.text(1));
+        }
+        // Another SpatiaLite may name its triggers differently; then stay on the slow path
+        // rather than index rows twice.
+        if (triggers.size() != 6) {
+            m_bulk_unavailable = true;
+            return;
+        }
+        for (const auto& [name, sql] : triggers) m_conn->exec("DROP TRIGGER \"" + name + "\"");
+        m_dropped_triggers = std::move(triggers);
+        m_bulk = true;
+    }
+
+    void note_geometry(std::int64_t rowid, const geo::Point& p, bool replace) {
+        if (m_bulk) m_pending_index.push_back({rowid, p.x, p.y, replace});
+    }
+
+    void finish_bulk() {
+        static const std::string remove = "DELETE FROM idx_places_geom WHERE pkid = ?1";
+        // The R*Tree rounds a float32 minimum down and a maximum up, as RTreeAlign would.
+        static const std::string insert =
+            "INSERT INTO idx_places_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?2, ?3, ?3)";
+        static const std::string touch_insert =
+            "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            "WHERE Lower(f_table_name) = 'places' AND Lower(f_geometry_column) = 'geom'";
+        static const std::string touch_update =
+            "UPDATE geometry_columns_time SET last_update = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            "WHERE Lower(f_table_name) = 'places' AND Lower(f_geometry_column) = 'geom'";
+        bool inserted = false;
+        bool updated = false;
+        for (const IndexEntry& e : m_pending_index) {
+            if (e.replace) Statement(*m_conn, remove).bind(1, e.rowid).run();
+            Statement(*m_conn, insert).bind(1, e.rowid).bind(2, e.x).bind(3, e.y).run();
+            (e.replace ? updated : inserted) = true;
+        }
+        for (const auto& trigger : m_dropped_triggers) m_conn->exec(trigger.second);
+        if (inserted) Statement(*m_conn, touch_insert).run();
+        if (updated) Statement(*m_conn, touch_update).run();
+        m_bulk = false;
+        m_pending_index.clear();
+        m_dropped_triggers.clear();
+    }
+
+    /// Writes one place: its row, then its search document. If the document fails after
+    /// the row was written, m_half_written makes guarded() refuse the rest of the transaction.
+    UpsertOutcome upsert(Place& place) {
+        auto found = find(place);
+        if (found) {
+            auto& [rowid, stored] = *found;
+            if (same_data(place, stored)) {
+                place.id = stored.id;
+                place.version = stored.version;
+                place.updated_at = stored.updated_at;
+                return UpsertOutcome::unchanged;
+            }
+            const std::string now = now_rfc3339();
+            Statement st(*m_conn, place_update_sql);
+            bind_place_fields(st, place);
+            st.bind(26, now).bind(27, rowid).run();
+            m_half_written = true;
+            note_geometry(rowid, place.position, true);
+            write_document(rowid, stored.id, place, true);
+            m_half_written = false;
+            place.id = stored.id;
+            place.version = stored.version + 1;
+            place.updated_at = now;
+            return UpsertOutcome::updated;
+        }
+        std::string id = place.id.empty() ? new_uuid() : place.id;
+        const std::string now = now_rfc3339();
+        Statement st(*m_conn, place_insert_sql);
+        bind_place_fields(st, place);
+        st.bind(26, id).bind(27, now).run();
+        // Safe although SpatiaLite's trigger functions run statements of their own on this
+        // connection: SQLite restores the value when a trigger program ends. (RETURNING
+        // rowid would say it more directly but triples the cost of an insert.)
+        const std::int64_t rowid = sqlite3_last_insert_rowid(m_conn->db());
+        m_half_written = true;
+        note_geometry(rowid, place.position, false);
+        write_document(rowid, id, place, false);
+        m_half_written = false;
+        place.id = std::move(id);
+        place.version = 1;
+        place.updated_at = now;
+        return UpsertOutcome::inserted;
+    }
+
+    std::shared_ptr<Connection> m_conn;
+    std::unique_lock<std::recursive_mutex> m_lock;
+    bool m_finished = false;
+    bool m_aborted = false;
+    std::size_t m_place_writes = 0;
+    bool m_bulk = false;
+    bool m_bulk_unavailable = false;
+    bool m_half_written = false;
+    std::vector<std::pair<std::string, std::string>> m_dropped_triggers;  // name, CREATE TRIGGER sql
+    std::vector<IndexEntry> m_pending_index;
+};
+
+class SpatialiteStore final : public Store {
+public:
+    explicit SpatialiteStore(std::shared_ptr<Connection> conn) : m_conn(std::move(conn)) {}
+
+    std::unique_ptr<Transaction> begin() override {
+        return std::make_unique<SpatialiteTransaction>(m_conn);
+    }
+
+    std::vector<Stadtraum> stadtraeume() const override {
+        static const std::string sql =
+            "SELECT nr, name, short_name, area_km2, population, foreign_pct, single_parent_households, "
+            "member_districts, source, license, ST_AsBinary(geom) FROM stadtraeume ORDER BY nr";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        std::vector<Stadtraum> out;
+        while (st.step()) {
+            Stadtraum s;
+            s.nr = st.int32(0);
+            const std::string what = m_conn->path() + ": Stadtraum " + std::to_string(s.nr);
+            s.name = st.text(1);
+            s.short_name = st.text(2);
+            s.area_km2 = st.real(3);
+            s.population = st.int64(4);
+            s.foreign_pct = st.real(5);
+            s.single_parent_households = st.int64(6);
+            if (!st.is_null(7)) {
+                try {
+                    s.member_districts = detail::parse_json_string_array(st.text(7));
+                } catch (const std::exception& e) {
+                    throw StoreError(what + ": member_districts: " + e.what());
+                }
+            }
+            s.source = st.text(8);
+            s.license = st.text(9);
+            s.geometry = read_multipolygon(st, 10, what);
+            out.push_back(std::move(s));
+        }
+        return out;
+    }
+
+    std::optional<geo::MultiPolygon> outline() const override {
+        static const std::string sql = "SELECT ST_AsBinary(geom) FROM city_outline WHERE id = 1";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        if (!st.step()) return std::nullopt;
+        return read_multipolygon(st, 0, m_conn->path() + ": city outline");
+    }
+
+    std::vector<Place> places(const std::optional<std::string>& status) const override {
+        static const std::string all = "SELECT " + place_columns + " FROM places ORDER BY rowid";
+        static const std::string by_status =
+            "SELECT " + place_columns + " FROM places WHERE status = ?1 ORDER BY rowid";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, status ? by_status : all);
+        if (status) st.bind(1, *status);
+        std::vector<Place> out;
+        while (st.step()) out.push_back(read_place(st, 0));
+        return out;
+    }
+
+    std::optional<Place> place(const std::string& id) const override {
+        static const std::string sql = "SELECT " + place_columns + " FROM places WHERE id = ?1";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        return read_place(st, 0);
+    }
+
+    std::vector<std::string> search(const std::string& text) const override {
+        static const std::string sql = "SELECT id FROM places_fts WHERE places_fts MATCH ?1 ORDER BY rank";
+        const std::string match = fts_query(text);
+        if (match.empty()) return {};
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        st.bind(1, match);
+        std::vector<std::string> out;
+        while (st.step()) out.push_back(st.text(0));
+        return out;
+    }
+
+    std::int64_t data_version() const override {
+        std::lock_guard lock(m_conn->mutex());
+        return query_int(*m_conn, "SELECT value FROM meta WHERE key = 'catalogue_version'");
+    }
+
+    int schema_version() const override {
+        std::lock_guard lock(m_conn->mutex());
+        return stored_schema_version(*m_conn);
+    }
+
+private:
+    /// `"term1"* AND "term2"*`: every term a quoted prefix, so no FTS5 syntax from the user's
+    /// text is ever interpreted.
+    static std::string fts_query(const std::string& text) {
+        // A bound on the expression size; beyond this many distinct terms a query is noise.
+        static constexpr std::size_t max_terms = 32;
+        std::vector<std::string> terms = search_terms(text);
+        std::vector<std::string_view> unique;
+        for (const std::string& t : terms) {
+            if (std::find(unique.begin(), unique.end(), t) == unique.end()) unique.push_back(t);
+            if (unique.size() == max_terms) break;
+        }
+        std::string match;
+        for (const std::string_view t : unique) {
+            if (!match.empty()) match += " AND ";
+            match += '"';
+            for (const char c : t) {
+                if (c == '"') match += '"';  // FTS5 escaping; tokens never contain one anyway
+                match += c;
+            }
+            match += "\"*";
+        }
+        return match;
+    }
+
+    std::shared_ptr<Connection> m_conn;
+};
+
+std::unique_ptr<Store> open_at(const std::string& path, int max_version) {
+    auto conn = std::make_shared<Connection>(path);
+    std::lock_guard lock(conn->mutex());
+    migrate(*conn, max_version);
+    return std::make_unique<SpatialiteStore>(std::move(conn));
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_spatialite(const std::string& path) { return open_at(path, schema_version_current); }
+
+int current_schema_version() noexcept { return schema_version_current; }
+
+namespace detail {
+
+std::unique_ptr<Store> open_spatialite_at_version(const std::string& path, int max_version) {
+    if (max_version < 0 || max_version > schema_version_current) {
+        throw StoreError(path + ": cannot open at schema version " + std::to_string(max_version) +
+                         " (known: 0.." + std::to_string(schema_version_current) + ")");
+    }
+    return open_at(path, max_version);
+}
+
+}  // namespace detail
+}  // namespace lernorte::storage

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The lernorte command line as a user runs it: imports with reports and exit codes, bad input,
+# a progress bar only on a terminal, serve creating the store on first start, SIGTERM.
+set -uo pipefail
+BIN=$1
+DATA=$2
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME CONDITION...
+    local name=$1; shift
+    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+count() { sqlite3 "$1" "SELECT count(*) FROM places${2:+ WHERE $2}"; }
+
+DB=$WORK/cli.sqlite
+
+# A file that does not exist: message, exit 2, no database created.
+out=$("$BIN" import places "$WORK/missing.geojson" --db "$DB" 2>&1); rc=$?
+check "missing file exits 2" test $rc -eq 2
+check "missing file is named" grep -q "missing.geojson: no such file" <<<"$out"
+check "missing file creates no database" test ! -e "$DB"
+
+# Places before Stadträume.
+printf 'name,category,lon,lat\nA,bibliothek,13.74,51.05\n' > "$WORK/one.csv"
+out=$("$BIN" import places "$WORK/one.csv" --db "$DB" 2>&1); rc=$?
+check "places before Stadträume exits 2" test $rc -eq 2
+check "places before Stadträume says what to do" grep -q "import stadtraeume" <<<"$out"
+
+# Stadträume and outline with their mapping files.
+out=$("$BIN" import stadtraeume "$DATA/boundaries/stadtraeume_17.geojson" --mapping "$DATA/mappings/stadtraeume.json" --db "$DB" 2>&1); rc=$?
+check "stadtraeume import exits 0" test $rc -eq 0
+check "stadtraeume report" grep -q "read 17, inserted 17" <<<"$out"
+"$BIN" import outline "$DATA/boundaries/stadtgrenze_aus_stadtteilen.geojson" --db "$DB" >/dev/null 2>&1
+check "outline import exits 0" test $? -eq 0
+
+# A mixed file: accepted and rejected rows, the report names each rejection.
+printf 'Bezeichnung,typ,lon,lat\nGut,bibliothek,13.74,51.05\nBerlin,bibliothek,13.40,52.52\nZirkus,zirkus,13.74,51.05\n' > "$WORK/mixed.csv"
+out=$("$BIN" import places "$WORK/mixed.csv" --map name=Bezeichnung,category=typ --db "$DB" --strict 2>&1); rc=$?
+check "--strict with rejections exits 1" test $rc -eq 1
+check "--strict says nothing was imported" grep -q "nothing was imported" <<<"$out"
+check "--strict leaves the store unchanged" test "$(count "$DB")" -eq 0
+out=$("$BIN" import places "$WORK/mixed.csv" --map name=Bezeichnung,category=typ --db "$DB" 2>&1); rc=$?
+check "rejections exit 1" test $rc -eq 1
+check "report counts" grep -q "read 3, inserted 1, updated 0, unchanged 0, rejected 2" <<<"$out"
+check "rejection 2 reason" grep -q "rejected feature 2.*outside the city outline" <<<"$out"
+check "rejection 3 reason" grep -q "rejected feature 3.*unknown category 'zirkus'" <<<"$out"
+check "accepted row stored" test "$(count "$DB")" -eq 1
+out=$("$BIN" import places "$WORK/mixed.csv" --map name=Bezeichnung,category=typ --db "$DB" 2>&1)
+check "re-import is idempotent" grep -q "inserted 0, updated 0, unchanged 1" <<<"$out"
+check "re-import adds nothing" test "$(count "$DB")" -eq 1
+
+# Bad files fail whole, with a message and exit 2, and change nothing.
+printf '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[13.7,' > "$WORK/cut.geojson"
+: > "$WORK/empty.geojson"
+printf 'name,category\nA,bibliothek\n' > "$WORK/nocoords.csv"
+printf 'name,category,x,y\nA,bibliothek,411000,5657000\n' > "$WORK/utm.csv"
+for f in cut.geojson empty.geojson nocoords.csv utm.csv; do
+    out=$("$BIN" import places "$WORK/$f" --db "$DB" 2>&1); rc=$?
+    check "$f exits 2" test $rc -eq 2
+    check "$f has an error message" grep -q "lernorte: error: .*$f" <<<"$out"
+done
+check "utm.csv without CRS suggests --s-srs" bash -c "'$BIN' import places '$WORK/utm.csv' --db '$DB' 2>&1 | grep -q -- '--s-srs'"
+out=$("$BIN" import places "$WORK/utm.csv" --s-srs EPSG:25833 --db "$DB" 2>&1); rc=$?
+check "utm.csv with --s-srs imports" test $rc -eq 0
+check "bad files changed nothing else" test "$(count "$DB")" -eq 2
+out=$("$BIN" import places "$WORK/one.csv" --map nonsense --db "$DB" 2>&1); rc=$?
+check "malformed --map exits 2" test $rc -eq 2
+out=$("$BIN" import rivers "$WORK/one.csv" --db "$DB" 2>&1); rc=$?
+check "unknown import kind is an error" test $rc -ne 0
+
+# Progress: quiet when not a terminal, a bar on a terminal for imports over a second.
+python3 - "$WORK/many.csv" <<'PY'
+import random, sys
+random.seed(7)
+with open(sys.argv[1], "w") as f:
+    f.write("id,name,category,lon,lat\n")
+    for i in range(60000):
+        f.write(f"{i},Synthetischer Ort {i},bibliothek,{random.uniform(13.70, 13.80):.6f},{random.uniform(51.02, 51.07):.6f}\n")
+PY
+"$BIN" import stadtraeume "$DATA/boundaries/stadtraeume_17.geojson" --mapping "$DATA/mappings/stadtraeume.json" --db "$WORK/p1.sqlite" >/dev/null 2>&1
+"$BIN" import places "$WORK/many.csv" --map source_id=id --db "$WORK/p1.sqlite" >/dev/null 2>"$WORK/stderr.txt"
+check "60000 places import quietly" test $? -eq 0
+check "no progress bar when not a terminal" test ! -s "$WORK/stderr.txt"
+"$BIN" import stadtraeume "$DATA/boundaries/stadtraeume_17.geojson" --mapping "$DATA/mappings/stadtraeume.json" --db "$WORK/p2.sqlite" >/dev/null 2>&1
+script -qec "'$BIN' import places '$WORK/many.csv' --map source_id=id --db '$WORK/p2.sqlite'" /dev/null > "$WORK/tty.txt" 2>&1
+check "progress bar on a terminal" grep -q "importing places \[" "$WORK/tty.txt"
+check "60000 synthetic places imported" test "$(count "$WORK/p2.sqlite")" -eq 60000
+
+# serve creates the store from the bundled data on first start, answers, stops on SIGTERM.
+SDB=$WORK/served.sqlite
+"$BIN" serve --db "$SDB" --port 0 --data "$DATA" > "$WORK/serve.log" 2>&1 &
+pid=$!
+port=""
+for _ in $(seq 1 600); do
+    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.log" | grep -o '[0-9]*$' || true)
+    [ -n "$port" ] && break
+    sleep 0.2
+done
+check "serve prints its port" test -n "$port"
+check "serve seeded the bundled data" grep -q "seed: places places/schulen" "$WORK/serve.log"
+check "healthz is 200" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200
+check "200 published places" bash -c "curl -s 'http://127.0.0.1:$port/api/collections/places/items?limit=1' | grep -q '\"numberMatched\":200'"
+check "access log line per request" grep -q "GET /healthz 200" "$WORK/serve.log"
+check "access log keeps no address" bash -c "! grep -q '127.0.0.1 ' '$WORK/serve.log'"
+# An import into the file the server is serving reaches the API without a restart.
+printf 'name,category,lon,lat\nNeue Werkstatt,werkstatt,13.7461,51.0498\n' > "$WORK/live.csv"
+"$BIN" import places "$WORK/live.csv" --db "$SDB" >/dev/null 2>&1
+seen=""
+for _ in $(seq 1 50); do
+    curl -s "http://127.0.0.1:$port/api/collections/places/items?category=werkstatt" | grep -q "Neue Werkstatt" && { seen=yes; break; }
+    sleep 0.2
+done
+check "a CLI import reaches the running server" test "$seen" = yes
+kill -TERM $pid
+wait $pid; rc=$?
+check "SIGTERM exits 0" test $rc -eq 0
+check "SIGTERM is logged" grep -q "SIGTERM" "$WORK/serve.log"
+check "the store is intact after shutdown" test "$(sqlite3 "$SDB" 'PRAGMA integrity_check')" = ok
+check "no seeding leftovers" test ! -e "$SDB.seeding"
+# A second start opens the existing file instead of seeding again.
+"$BIN" serve --db "$SDB" --port 0 --data "$DATA" > "$WORK/serve2.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do grep -q "listening on" "$WORK/serve2.log" && break; sleep 0.2; done
+check "second start does not seed" bash -c "! grep -q 'seed:' '$WORK/serve2.log'"
+kill -TERM $pid; wait $pid
+# A port in use is a clear error.
+python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)" > "$WORK/port.txt" &
+for _ in $(seq 1 50); do [ -s "$WORK/port.txt" ] && break; sleep 0.1; done
+busy=$(cat "$WORK/port.txt")
+out=$("$BIN" serve --db "$SDB" --port "$busy" --data "$DATA" 2>&1); rc=$?
+check "busy port exits 2" test $rc -eq 2
+check "busy port is explained" grep -q "cannot listen on 127.0.0.1:$busy" <<<"$out"
+# A database from a newer lernorte is refused with a clear message.
+cp "$SDB" "$WORK/newer.sqlite"
+sqlite3 "$WORK/newer.sqlite" "INSERT INTO schema_version(version, applied_at) VALUES (999, 'future')"
+out=$("$BIN" serve --db "$WORK/newer.sqlite" --port 0 --data "$DATA" 2>&1); rc=$?
+check "newer schema exits 2" test $rc -eq 2
+check "newer schema is explained" grep -q "newer than this lernorte" <<<"$out"
+
+echo "cli: $passed passed, $failed failed"
+test "$failed" -eq 0
