@@ -91,6 +91,7 @@ public:
         if (!res.content_type.empty()) writer.headers().add(std::make_shared<NamedHeader>("Content-Type", res.content_type));
         const std::size_t bytes = res.body.size();
         const bool head = req.method == "HEAD";
+        // Pistache 0.0.5 would write a body on HEAD too, so HEAD sends none (Content-Length: 0).
         writer.send(static_cast<Pistache::Http::Code>(res.status), head ? std::string() : res.body);
 
         const auto elapsed = std::chrono::steady_clock::now() - start;
