@@ -11,7 +11,7 @@ PORT ?= 8080
 DEB_PACKAGES := cmake g++ make pkg-config ccache git curl python3 bsdutils \
   libpistache-dev libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev \
   libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3 \
-  libprotobuf-dev protobuf-compiler catch2 rapidjson-dev libcli11-dev \
+  libprotobuf-dev protobuf-compiler libprotozero-dev catch2 rapidjson-dev libcli11-dev \
   libsodium-dev zlib1g-dev libbenchmark-dev
 # Extra tools for `make bench` (anchors: nginx, wrk, ogr2ogr, SpatiaLite).
 BENCH_PACKAGES := wrk nginx-light hyperfine time

@@ -169,3 +169,22 @@ TEST_CASE("HTTP habits over the wire: HEAD, gzip, 304, 414, CORS, metrics", "[in
     CHECK_THAT(metrics.out, Catch::Contains("lernorte_http_requests_total{route=\"/api/collections/{cid}/items\",status=\"200\"}"));
     CHECK_THAT(metrics.out, Catch::Contains("lernorte_http_request_duration_seconds_bucket"));
 }
+
+TEST_CASE("a served tile decodes with GDAL's MVT driver", "[integration][gdal][tiles]") {
+    auto& s = LiveServer::shared();
+    test::TempDir dir;
+    const std::string file = dir.file("tile.mvt");
+    // The Zentralbibliothek's tile at zoom 14 (places as points) and 10 (clusters).
+    REQUIRE(run("curl -s -o " + file + " -w '%{http_code}' " + s.base + "/tiles/14/8817/5481.mvt").out == "200");
+    const auto z14 = run("ogrinfo -ro -al -oo Z=14 -oo X=8817 -oo Y=5481 -oo CLIP=NO " + file + " 2>&1");
+    REQUIRE(z14.exit_code == 0);
+    CHECK_THAT(z14.out, Catch::Contains("Layer name: stadtraeume"));
+    CHECK_THAT(z14.out, Catch::Contains("Layer name: places"));
+    CHECK_THAT(z14.out, Catch::Contains("Zentralbibliothek der Städtischen Bibliotheken Dresden im Kulturpalast"));
+    CHECK_THAT(z14.out, Catch::Contains("POLYGON"));
+    REQUIRE(run("curl -s -o " + file + " -w '%{http_code}' " + s.base + "/tiles/10/551/342.mvt").out == "200");
+    const auto z10 = run("ogrinfo -ro -al -oo Z=10 -oo X=551 -oo Y=342 -oo CLIP=NO " + file + " 2>&1");
+    REQUIRE(z10.exit_code == 0);
+    CHECK_THAT(z10.out, Catch::Contains("point_count"));
+    CHECK(run("curl -s -o /dev/null -w '%{http_code}' " + s.base + "/tiles/10/0/0.mvt").out == "204");
+}

@@ -139,6 +139,7 @@ struct Api::Impl {
     std::string openapi_template;
     std::string sources;
     mutable Metrics metrics;
+    mutable engine::TileCache tile_cache;
     std::atomic<bool> ready{false};
 
     Reply dispatch(const Request& req, const QueryParams& params, const engine::Catalogue& catalogue,
@@ -248,6 +249,21 @@ Reply Api::Impl::dispatch(const Request& req, const QueryParams& params, const e
             route = "/api/categories";
             return categories(c);
         }
+        if (is({"api", "tiles"})) {
+            route = "/api/tiles";
+            return tilesets(c);
+        }
+        if (is({"api", "tiles", "*"})) {
+            route = "/api/tiles/{tms}";
+            return tileset(c, seg[2]);
+        }
+        if (is({"api", "tiles", "*", "*", "*", "*"})) {
+            route = "/api/tiles/{tms}/{z}/{y}/{x}";
+            if (seg[2] != "WebMercatorQuad") {
+                throw ApiError(ErrorKind::not_found, "no tile matrix set '" + seg[2] + "'; there is WebMercatorQuad");
+            }
+            return tile(c, tile_cache, seg[3], seg[5], seg[4]);
+        }
         if (is({"api", "sources"})) {
             route = "/api/sources";
             params.allow_only({});
@@ -256,6 +272,18 @@ Reply Api::Impl::dispatch(const Request& req, const QueryParams& params, const e
         }
         route = "/api/{unknown}";
         throw ApiError(ErrorKind::not_found, "no such resource: " + req.path + " (see " + c.api + "/openapi)");
+    }
+    if (is({"tiles", "*", "*", "*"})) {
+        route = "/tiles/{z}/{x}/{y}.mvt";
+        const std::string& last = seg[3];
+        if (last.size() < 5 || last.compare(last.size() - 4, 4, ".mvt") != 0) {
+            throw ApiError(ErrorKind::not_found, "tiles are at /tiles/{z}/{x}/{y}.mvt");
+        }
+        return tile(c, tile_cache, seg[1], seg[2], last.substr(0, last.size() - 4));
+    }
+    if (is({"tiles.json"})) {
+        route = "/tiles.json";
+        return tilejson(c);
     }
     if (is({"healthz"})) {
         route = "/healthz";
@@ -311,6 +339,7 @@ Response Api::handle(const Request& req) const {
             return res;
         }
         Reply reply = m_impl->dispatch(req, params, *catalogue, format, res.route);
+        res.status = reply.status;
         res.content_type = std::move(reply.content_type);
         res.body = std::move(reply.body);
         for (auto& h : reply.headers) res.headers.push_back(std::move(h));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <lernorte/engine/catalogue.hpp>
+#include <lernorte/engine/tile_service.hpp>
 #include <lernorte/http/api.hpp>
 
 #include "params.hpp"
@@ -34,6 +35,7 @@ struct Reply {
     std::string content_type;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    int status = 200;
 };
 
 /// Throws not_acceptable when the client asked for protobuf on a JSON-only route.
@@ -47,6 +49,14 @@ Reply collection(const Context& c, const std::string& cid);
 Reply items(const Context& c, const std::string& cid);
 Reply item(const Context& c, const std::string& cid, const std::string& id);
 Reply queryables(const Context& c, const std::string& cid);
+
+// Vector tiles (routes_tiles.cpp)
+inline constexpr const char* mvt_type = "application/vnd.mapbox-vector-tile";
+Reply tile(const Context& c, engine::TileCache& cache, const std::string& z, const std::string& x,
+           const std::string& y);
+Reply tilejson(const Context& c);
+Reply tilesets(const Context& c);
+Reply tileset(const Context& c, const std::string& tms);
 
 // Domain routes (routes_domain.cpp)
 Reply lookup(const Context& c);

@@ -182,6 +182,8 @@ Reply landing(const Context& c) {
         {c.api + "/sources", "describedby", "text/markdown", "Data sources, licences and attribution"},
         {c.api + "/categories", "http://www.opengis.net/def/rel/ogc/1.0/data-meta", json_type, "Category taxonomy"},
         {c.api + "/stadtraeume/stats", "related", json_type, "Places per Stadtraum and per 10,000 residents"},
+        {c.api + "/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", json_type, "Vector tiles"},
+        {c.root + "/tiles.json", "describedby", "application/json", "TileJSON of the vector tiles"},
     });
     w.EndObject();
     return {json_type, finish(buffer), {{"Link", "<" + c.api + "/openapi>; rel=\"service-desc\"; type=\"" +
@@ -200,7 +202,11 @@ Reply conformance(const Context& c) {
                             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
                             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
                             "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-                            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"}) {
+                            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+                            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+                            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+                            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+                            "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt"}) {
         w.String(cls);
     }
     w.EndArray();

@@ -278,7 +278,9 @@ TEST_CASE("the OpenAPI document declares every route with the server's address",
     CHECK(d["servers"][0]["url"] == "http://127.0.0.1:8080/api");
     for (const char* path : {"/conformance", "/collections", "/collections/{collectionId}", "/collections/places/items",
                              "/collections/stadtraeume/items", "/collections/{collectionId}/items/{featureId}",
-                             "/collections/{collectionId}/queryables", "/lookup", "/stadtraeume/stats", "/categories"}) {
+                             "/collections/{collectionId}/queryables", "/lookup", "/stadtraeume/stats", "/categories",
+                             "/tiles", "/tiles/{tileMatrixSetId}", "/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
+                             "/tiles/{z}/{x}/{y}.mvt", "/tiles.json"}) {
         INFO(path);
         CHECK(d["paths"].HasMember(path));
     }
