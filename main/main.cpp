@@ -230,6 +230,7 @@ int main(int argc, char** argv) {
         cli.dataset = dataset;
         engine::merge_mapping(options.mapping, cli);
         options.strict = strict;
+        options.publish = false;  // this process exits; a server on the file reloads by itself
         Progress progress("importing " + kind);
         if (isatty(STDERR_FILENO) == 1) {
             options.progress = [&progress](std::int64_t done, std::optional<std::int64_t> total) {
@@ -240,7 +241,7 @@ int main(int argc, char** argv) {
             std::cerr << "lernorte: error: " << source << ": no such file\n";
             return exit_failed;
         }
-        engine::Engine engine(storage::open_spatialite(db));
+        engine::Engine engine(storage::open_spatialite(db), engine::LoadMode::boundaries_only);
         engine::ImportReport report;
         if (kind == "stadtraeume") {
             report = engine::import_stadtraeume(engine, source, options);

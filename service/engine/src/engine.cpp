@@ -2,7 +2,9 @@
 
 namespace lernorte::engine {
 
-Engine::Engine(std::unique_ptr<storage::Store> store) : m_store(std::move(store)) { reload(); }
+Engine::Engine(std::unique_ptr<storage::Store> store, LoadMode mode) : m_store(std::move(store)), m_mode(mode) {
+    reload();
+}
 
 std::shared_ptr<const Catalogue> Engine::catalogue() const {
     std::lock_guard lock(m_snapshot_mutex);
@@ -11,8 +13,9 @@ std::shared_ptr<const Catalogue> Engine::catalogue() const {
 
 void Engine::reload() {
     // Built outside the snapshot lock: readers keep answering from the old snapshot.
-    auto next = Catalogue::build(m_store->places("published"), m_store->stadtraeume(),
-                                 m_store->outline(), m_store->data_version());
+    auto places = m_mode == LoadMode::full ? m_store->places("published") : std::vector<storage::Place>{};
+    auto next = Catalogue::build(std::move(places), m_store->stadtraeume(), m_store->outline(),
+                                 m_store->data_version());
     std::lock_guard lock(m_snapshot_mutex);
     m_current = std::move(next);
 }

@@ -390,7 +390,7 @@ ImportReport import_places(Engine& engine, const std::string& path, const Import
     }
     tx->commit();
     report.committed = true;
-    engine.reload();
+    if (options.publish) engine.reload();
     return report;
 }
 
@@ -489,7 +489,7 @@ ImportReport import_stadtraeume(Engine& engine, const std::string& path, const I
     tx->commit();
     report.inserted = static_cast<std::int64_t>(areas.size());
     report.committed = true;
-    engine.reload();
+    if (options.publish) engine.reload();
     return report;
 }
 
@@ -529,7 +529,7 @@ ImportReport import_outline(Engine& engine, const std::string& path, const Impor
     tx->commit();
     report.inserted = 1;
     report.committed = true;
-    engine.reload();
+    if (options.publish) engine.reload();
     return report;
 }
 

@@ -13,6 +13,7 @@
 
 #include "metrics.hpp"
 #include "problem.hpp"
+#include "response_cache.hpp"
 #include "routes.hpp"
 
 namespace lernorte::http {
@@ -140,6 +141,7 @@ struct Api::Impl {
     std::string sources;
     mutable Metrics metrics;
     mutable engine::TileCache tile_cache;
+    mutable ResponseCache responses;
     std::atomic<bool> ready{false};
 
     Reply dispatch(const Request& req, const QueryParams& params, const engine::Catalogue& catalogue,
@@ -297,8 +299,11 @@ Reply Api::Impl::dispatch(const Request& req, const QueryParams& params, const e
     return static_file(seg, route);
 }
 
-Response Api::handle(const Request& req) const {
-    Response res;
+Response Api::handle(const Request& req) const { return *handle_shared(req); }
+
+std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
+    auto shared = std::make_shared<Response>();
+    Response& res = *shared;
     res.route = "unmatched";
     const Format format = wanted_format(req);
     const auto cors = [&] {
@@ -319,7 +324,7 @@ Response Api::handle(const Request& req) const {
             res.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Accept-Encoding, If-None-Match, Content-Type, Authorization");
             res.headers.emplace_back("Access-Control-Max-Age", "86400");
             cors();
-            return res;
+            return shared;
         }
         if (req.method != "GET" && req.method != "HEAD") {
             res.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
@@ -336,41 +341,62 @@ Response Api::handle(const Request& req) const {
             res.status = 503;
             res.content_type = "text/plain; charset=utf-8";
             res.body = "starting\n";
-            return res;
+            return shared;
+        }
+        const bool volatile_route = req.path == "/healthz" || req.path == "/metrics";
+        // The answer is a function of the catalogue version and the normalised request.
+        const std::string key = req.path + "?" + params.encode() + (format == Format::pb ? "#pb" : "#json");
+        char etag[64];
+        std::snprintf(etag, sizeof etag, "W/\"%lld-%016llx\"", static_cast<long long>(catalogue->version()),
+                      static_cast<unsigned long long>(fnv1a(key)));
+        const auto not_modified = [&] {
+            const std::string* inm = header(req, "if-none-match");
+            return !volatile_route && inm != nullptr && (inm->find(etag) != std::string::npos || *inm == "*");
+        };
+        const bool gzipped = accepts_gzip(req);
+        const std::string* host = header(req, "host");
+        const std::string* proto = header(req, "x-forwarded-proto");
+        // Links in answers carry the host, so it is part of the cache key, as is the encoding.
+        const std::string cache_key = key + "|" + (host ? *host : "") + "|" + (proto ? *proto : "") + (gzipped ? "|gz" : "");
+        if (!volatile_route) {
+            if (auto cached = m_impl->responses.get(catalogue->version(), cache_key)) {
+                if (!not_modified()) return cached;
+                res = *cached;
+                res.status = 304;
+                res.body.clear();
+                std::erase_if(res.headers, [](const auto& h) { return h.first == "Content-Encoding"; });
+                return shared;
+            }
         }
         Reply reply = m_impl->dispatch(req, params, *catalogue, format, res.route);
         res.status = reply.status;
         res.content_type = std::move(reply.content_type);
         res.body = std::move(reply.body);
         for (auto& h : reply.headers) res.headers.push_back(std::move(h));
-        const bool volatile_route = res.route == "/healthz" || res.route == "/metrics";
         if (volatile_route) {
             res.headers.emplace_back("Cache-Control", "no-store");
-        } else {
-            // The answer is a function of the catalogue version and the normalised request.
-            const std::string key = req.path + "?" + params.encode() + (format == Format::pb ? "#pb" : "#json");
-            char etag[64];
-            std::snprintf(etag, sizeof etag, "W/\"%lld-%016llx\"", static_cast<long long>(catalogue->version()),
-                          static_cast<unsigned long long>(fnv1a(key)));
-            res.headers.emplace_back("ETag", etag);
-            res.headers.emplace_back("Cache-Control", "public, max-age=60");
-            res.headers.emplace_back("Vary", "Accept, Accept-Encoding");
-            if (const std::string* inm = header(req, "if-none-match");
-                inm != nullptr && (inm->find(etag) != std::string::npos || *inm == "*")) {
-                res.status = 304;
-                res.body.clear();
-                cors();
-                return res;
-            }
+            cors();
+            return shared;
         }
-        if (res.body.size() >= 1024 && accepts_gzip(req)) {
+        res.headers.emplace_back("ETag", etag);
+        res.headers.emplace_back("Cache-Control", "public, max-age=60");
+        res.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+        if (res.body.size() >= 1024 && gzipped) {
             if (auto z = gzip(res.body)) {
                 res.body = std::move(*z);
                 res.headers.emplace_back("Content-Encoding", "gzip");
             }
         }
         cors();
-        return res;
+        if (not_modified()) {
+            m_impl->responses.put(catalogue->version(), cache_key, std::make_shared<const Response>(res));
+            res.status = 304;
+            res.body.clear();
+            std::erase_if(res.headers, [](const auto& h) { return h.first == "Content-Encoding"; });
+            return shared;
+        }
+        m_impl->responses.put(catalogue->version(), cache_key, shared);
+        return shared;
     } catch (const ApiError& e) {
         const ErrorInfo& info = detail::info(e.kind());
         res.status = info.status;
@@ -416,7 +442,7 @@ Response Api::handle(const Request& req) const {
         }
         res.headers.emplace_back("Cache-Control", "no-store");
         cors();
-        return res;
+        return shared;
     } catch (const std::exception& e) {
         std::cerr << "lernorte: internal error on " << req.method << ' ' << res.route << ": " << e.what() << '\n';
         res.status = 500;
@@ -426,7 +452,7 @@ Response Api::handle(const Request& req) const {
         res.headers.clear();
         res.headers.emplace_back("Cache-Control", "no-store");
         cors();
-        return res;
+        return shared;
     }
 }
 

@@ -77,7 +77,8 @@ public:
         }
         for (const auto& [name, raw] : in.headers().rawList()) req.headers[lower(name)] = raw.value();
 
-        Response res = m_shared->api.handle(req);
+        const std::shared_ptr<const Response> answer = m_shared->api.handle_shared(req);
+        const Response& res = *answer;
         // HTTP/1.1 keeps connections open unless the client says close; Pistache 0.0.5 closes
         // them unless the client says keep-alive. Follow the protocol.
         const auto connection = in.headers().tryGet<Pistache::Http::Header::Connection>();

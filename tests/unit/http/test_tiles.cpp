@@ -85,17 +85,21 @@ TEST_CASE("TileJSON and the OGC tileset describe the tiles", "[http][tiles]") {
     CHECK(json(call("/api/conformance"))["conformsTo"].Size() == 9);
 }
 
-TEST_CASE("a change is in the very next tile", "[http][tiles]") {
+TEST_CASE("a change is in the very next tile and the next answer", "[http][tiles]") {
     // A store of its own: this test writes.
     test::DresdenApi local;
     const auto before = local.api.handle(get(central_z14));
     REQUIRE(before.status == 200);
     CHECK_FALSE(contains(before.body, "Werkstatt am Altmarkt"));
+    const std::string items = "/api/collections/places/items?category=werkstatt";
+    CHECK(json(local.api.handle(get(items)))["numberMatched"].GetInt() == 0);
+    CHECK(json(local.api.handle(get(items)))["numberMatched"].GetInt() == 0);  // now from the response cache
     const auto path = local.dir.write("new.csv", "name,category,lon,lat\nWerkstatt am Altmarkt,werkstatt,13.7378,51.0505\n");
     REQUIRE(engine::import_places(local.engine, path, {}).inserted == 1);
     const auto after = local.api.handle(get(central_z14));
     REQUIRE(after.status == 200);
     CHECK(contains(after.body, "Werkstatt am Altmarkt"));
+    CHECK(json(local.api.handle(get(items)))["numberMatched"].GetInt() == 1);  // no stale cached answer
     CHECK(*after.header("ETag") != *before.header("ETag"));
     CHECK(local.api.handle(get(central_z14, {{"if-none-match", *before.header("ETag")}})).status == 200);
 }

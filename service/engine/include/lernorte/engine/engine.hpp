@@ -10,10 +10,14 @@
 
 namespace lernorte::engine {
 
+/// What the read model holds: everything (a server), or only the Stadträume and the outline
+/// (a command-line import, which needs the boundaries to validate and locate places).
+enum class LoadMode { full, boundaries_only };
+
 class Engine {
 public:
     /// Loads the first read model from the store.
-    explicit Engine(std::unique_ptr<storage::Store> store);
+    explicit Engine(std::unique_ptr<storage::Store> store, LoadMode mode = LoadMode::full);
 
     /// The current snapshot; holding it keeps it alive, whatever is published meanwhile.
     [[nodiscard]] std::shared_ptr<const Catalogue> catalogue() const;
@@ -33,6 +37,7 @@ public:
 
 private:
     std::unique_ptr<storage::Store> m_store;
+    LoadMode m_mode;
     mutable std::mutex m_snapshot_mutex;  // guards only the pointer swap
     std::shared_ptr<const Catalogue> m_current;
     std::mutex m_write_mutex;

@@ -45,6 +45,9 @@ void merge_mapping(FieldMapping& base, const FieldMapping& over);
 struct ImportOptions {
     FieldMapping mapping;
     bool strict = false;
+    /// Publish a new read model after committing. A server does; the command line, which
+    /// exits right after, does not (a server on the same file notices the new version itself).
+    bool publish = true;
     /// Called now and then with features read so far and the total if known.
     std::function<void(std::int64_t done, std::optional<std::int64_t> total)> progress;
 };

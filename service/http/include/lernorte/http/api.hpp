@@ -53,6 +53,8 @@ public:
 
     /// Answers one request; never throws (internal errors become 500 problems).
     [[nodiscard]] Response handle(const Request& request) const;
+    /// The same answer, shared: a cached answer is handed out without copying its body.
+    [[nodiscard]] std::shared_ptr<const Response> handle_shared(const Request& request) const;
 
     /// Records a finished request for /metrics.
     void observe(std::string_view route, int status, std::chrono::nanoseconds duration) const;
