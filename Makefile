@@ -12,17 +12,17 @@ DEB_PACKAGES := cmake g++ make pkg-config ccache git curl python3 bsdutils \
   libpistache-dev libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev \
   libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3 \
   libprotobuf-dev protobuf-compiler libprotozero-dev catch2 rapidjson-dev libcli11-dev \
-  libsodium-dev zlib1g-dev libbenchmark-dev
+  libsodium-dev zlib1g-dev libbenchmark-dev chromium
 # Extra tools for `make bench` (anchors: nginx, wrk, ogr2ogr, SpatiaLite).
 BENCH_PACKAGES := wrk nginx-light hyperfine time
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: run test build deps bench-deps bench clean
+.PHONY: run test build frontend deps node bench-deps bench clean
 
 run: build
-	$(RELEASE_DIR)/lernorte serve --db $(DB) --port $(PORT)
+	$(RELEASE_DIR)/main/lernorte serve --db $(DB) --port $(PORT)
 
 # The release build is part of the test run, so `make run` can never break unnoticed.
 test: build
@@ -30,9 +30,19 @@ test: build
 	cmake --build $(TEST_DIR) -j$(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure --timeout 1200
 
-build: deps
+build: deps frontend
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DLERNORTE_TESTS=OFF $(LAUNCHER)
 	cmake --build $(RELEASE_DIR) -j$(JOBS) --target lernorte
+
+# The map: npm packages pinned by package-lock.json, bundled into frontend/dist.
+frontend: node
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+
+# Node.js 20 or newer (playwright-core and the build need it). Debian 12's own nodejs is 18,
+# so it is installed from Debian only where no node is on the PATH at all.
+node:
+	@command -v node >/dev/null 2>&1 || { $(call install_missing,nodejs npm); }
+	@node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("lernorte: Node.js 20 or newer is needed, found " + process.version); process.exit(1); }'
 
 # Installs only what is missing, so a ready machine starts at once.
 deps:

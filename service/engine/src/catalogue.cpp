@@ -1,6 +1,7 @@
 #include <lernorte/engine/catalogue.hpp>
 
 #include <algorithm>
+#include <future>
 #include <numeric>
 
 namespace lernorte::engine {
@@ -50,18 +51,21 @@ std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> pl
     for (std::uint32_t original : order) c->m_places.push_back(std::move(places[original]));
     c->m_point_index = geo::PointIndex(std::move(points));
 
-    std::vector<std::vector<TextField>> documents;
-    documents.reserve(c->m_places.size());
+    // The text index is the slowest part: it is built on another core meanwhile.
+    auto text = std::async(std::launch::async, [&places = c->m_places] {
+        std::vector<std::vector<TextField>> documents;
+        documents.reserve(places.size());
+        for (const auto& p : places) documents.push_back(text_fields(p));
+        return TextIndex(documents);
+    });
     c->m_by_id.reserve(c->m_places.size());
     for (std::uint32_t i = 0; i < c->m_places.size(); ++i) {
         const storage::Place& p = c->m_places[i];
         c->m_by_id.emplace(p.id, i);
         c->m_places_extent.expand(p.position);
         ++c->m_category_counts[p.category];
-        documents.push_back(text_fields(p));
         if (p.updated_at > c->m_last_updated) c->m_last_updated = p.updated_at;
     }
-    c->m_text = TextIndex(documents);
 
     std::sort(stadtraeume.begin(), stadtraeume.end(),
               [](const auto& a, const auto& b) { return a.nr < b.nr; });
@@ -72,6 +76,7 @@ std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> pl
     c->m_stadtraeume = std::move(stadtraeume);
     if (outline) c->m_outline.emplace(std::move(*outline));
     c->compute_stats();
+    c->m_text = text.get();
     return c;
 }
 

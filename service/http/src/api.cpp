@@ -295,7 +295,8 @@ Reply Api::Impl::dispatch(const Request& req, const QueryParams& params, const e
         route = "/metrics";
         return {"text/plain; version=0.0.4; charset=utf-8", metrics.render(catalogue), {}};
     }
-    params.allow_only({});
+    // Static files ignore query strings: campaign links carry utm_* parameters, and the map
+    // keeps its own state in the fragment.
     return static_file(seg, route);
 }
 

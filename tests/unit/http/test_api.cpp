@@ -319,6 +319,7 @@ TEST_CASE("operations: health, metrics, frontend, sources", "[http][ops]") {
     CHECK(*m.header("Cache-Control") == "no-store");
     const auto index = call("/");
     CHECK(index.status == 200);
+    CHECK(call("/?utm_source=tiktok&utm_campaign=prohlis").status == 200);  // campaign links open the map
     CHECK_THAT(index.content_type, Catch::StartsWith("text/html"));
     const auto sources = call("/api/sources");
     CHECK_THAT(sources.body, Catch::Contains("dl-de/by-2-0"));

@@ -1,0 +1,173 @@
+// The app state and its URL form. Pure functions, no DOM: unit-tested in tests/unit/state.test.mjs.
+//
+// The state lives in the fragment (#view=list&category=schule&place=…), not in the query string:
+// the server answers 400 to unknown query parameters on static files, and a fragment never reaches
+// the server, so any static host works.
+
+export const VIEWS = ['map', 'list', 'orte100', 'abc'];
+export const LANGS = ['de', 'en', 'uk', 'ar'];
+export const TARGET_GROUPS = ['children', 'youth', 'families', 'adults', 'seniors', 'newcomers', 'everyone'];
+export const WHEELCHAIR = ['yes', 'limited', 'no', 'unknown'];
+export const RADII = [500, 1000, 2000, 5000];
+// Languages offered for the language facet (ISO 639-1): the languages most spoken in Dresden
+// besides German, and those of the interface.
+export const OFFER_LANGUAGES = ['de', 'en', 'uk', 'ar', 'ru', 'fa', 'tr', 'pl', 'cs', 'vi', 'fr', 'es', 'it', 'ku', 'ps', 'ti', 'so', 'zh', 'sq', 'ro'];
+export const DEFAULT_RADIUS = 1000;
+// At and above this zoom the places come as markers from the items API.
+export const MARKER_ZOOM = 14;
+
+export function emptyState() {
+  return {
+    view: 'map',
+    place: null,
+    lang: null,          // null: not in the URL (remembered or default language applies)
+    category: [],
+    target_group: [],
+    language: [],
+    free: false,
+    wheelchair: [],
+    q: '',
+    near: null,          // [lon, lat]
+    radius: DEFAULT_RADIUS,
+    stadtraum: null,     // 1..17
+    map: null,           // {z, lat, lon}
+    basemap: null,       // 'none' or null
+  };
+}
+
+const LIST_RE = /^[a-z0-9_-]+$/i;
+
+function list(value, allowed) {
+  if (!value) return [];
+  const out = [];
+  for (const v of value.split(',')) {
+    const s = v.trim();
+    if (!s || !LIST_RE.test(s)) continue;
+    if (allowed && !allowed.includes(s)) continue;
+    if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+function num(value) {
+  if (value === null || value === undefined || value === '') return NaN;
+  return Number(value);
+}
+
+/** Parses a location hash ("#a=b&c=d" or "a=b") into a state. Bad values are dropped, never thrown. */
+export function parseHash(hash, categories = null) {
+  const s = emptyState();
+  const p = new URLSearchParams(String(hash || '').replace(/^#/, ''));
+  const view = p.get('view');
+  if (VIEWS.includes(view)) s.view = view;
+  const place = p.get('place');
+  if (place && /^[A-Za-z0-9._:-]{1,100}$/.test(place)) s.place = place;
+  const lang = p.get('lang');
+  if (LANGS.includes(lang)) s.lang = lang;
+  s.category = list(p.get('category'), categories);
+  s.target_group = list(p.get('target_group'), TARGET_GROUPS);
+  s.language = list(p.get('language')).filter((l) => /^[a-z]{2}$/.test(l));
+  s.free = ['1', 'true'].includes(p.get('free'));
+  s.wheelchair = list(p.get('wheelchair'), WHEELCHAIR);
+  s.q = (p.get('q') || '').trim().slice(0, 200);
+  const near = (p.get('near') || '').split(',').map(num);
+  if (near.length === 2 && near.every(Number.isFinite) && Math.abs(near[0]) <= 180 && Math.abs(near[1]) <= 90) {
+    s.near = near;
+    const r = num(p.get('radius'));
+    if (Number.isFinite(r) && r > 0 && r <= 100000) s.radius = Math.round(r);
+  }
+  const sr = num(p.get('stadtraum'));
+  if (Number.isInteger(sr) && sr >= 1 && sr <= 99) s.stadtraum = sr;
+  const m = (p.get('map') || '').split('/').map(num);
+  if (m.length === 3 && m.every(Number.isFinite) && m[0] >= 0 && m[0] <= 22 && Math.abs(m[1]) <= 90 && Math.abs(m[2]) <= 180) {
+    s.map = { z: m[0], lat: m[1], lon: m[2] };
+  }
+  if (p.get('basemap') === 'none') s.basemap = 'none';
+  return s;
+}
+
+function round(v, digits) {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** The fragment of a state, without "#". Parameters in a fixed order; defaults left out. */
+export function toHash(s, { withMap = true } = {}) {
+  const parts = [];
+  const add = (k, v) => parts.push(`${k}=${encodeURIComponent(v).replace(/%2C/g, ',').replace(/%2F/g, '/')}`);
+  if (s.view && s.view !== 'map') add('view', s.view);
+  if (s.place) add('place', s.place);
+  if (s.category.length) add('category', s.category.join(','));
+  if (s.target_group.length) add('target_group', s.target_group.join(','));
+  if (s.language.length) add('language', s.language.join(','));
+  if (s.free) add('free', '1');
+  if (s.wheelchair.length) add('wheelchair', s.wheelchair.join(','));
+  if (s.q) add('q', s.q);
+  if (s.near) {
+    add('near', `${round(s.near[0], 5)},${round(s.near[1], 5)}`);
+    add('radius', String(s.radius));
+  }
+  if (s.stadtraum) add('stadtraum', String(s.stadtraum));
+  if (s.lang) add('lang', s.lang);
+  if (s.basemap) add('basemap', s.basemap);
+  if (withMap && s.map) add('map', `${round(s.map.z, 2)}/${round(s.map.lat, 5)}/${round(s.map.lon, 5)}`);
+  return parts.join('&');
+}
+
+/** Filters that the tile routes understand (and that are part of their cache key). */
+export function tileParams(s) {
+  const p = new URLSearchParams();
+  if (s.category.length) p.set('category', s.category.join(','));
+  if (s.target_group.length) p.set('target_group', s.target_group.join(','));
+  if (s.language.length) p.set('language', s.language.join(','));
+  if (s.free) p.set('free', 'true');
+  if (s.wheelchair.length) p.set('wheelchair', s.wheelchair.join(','));
+  return p;
+}
+
+/** True when a filter is on that tiles cannot apply: then places are drawn from the items API. */
+export function needsItemPoints(s) {
+  return Boolean(s.q || s.near || s.stadtraum);
+}
+
+/** Number of active filters (for the "Filter (n)" summary). */
+export function activeFilterCount(s) {
+  return s.category.length + s.target_group.length + s.language.length + (s.free ? 1 : 0) + s.wheelchair.length;
+}
+
+/**
+ * Query of the items route for the list (and the markers).
+ * bbox: [minLon, minLat, maxLon, maxLat] of the map view; left out when a search, "near me" or a
+ * Stadtraum decides the area.
+ */
+export function itemsParams(s, bbox, limit = 500) {
+  const p = tileParams(s);
+  if (s.view === 'orte100') {
+    const o = new URLSearchParams({ orte100: 'true', limit: '100' });
+    return o;
+  }
+  if (s.view === 'abc') {
+    return new URLSearchParams({ abc: 'true', limit: '1000' });
+  }
+  if (s.q) p.set('q', s.q);
+  if (s.near) {
+    p.set('near', `${round(s.near[0], 6)},${round(s.near[1], 6)}`);
+    p.set('radius', String(s.radius));
+  }
+  if (s.stadtraum) p.set('stadtraum', String(s.stadtraum));
+  if (bbox && !needsItemPoints(s)) {
+    const b = bbox.map((v, i) => round(Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)), 6));
+    p.set('bbox', b.join(','));
+  }
+  p.set('limit', String(limit));
+  return p;
+}
+
+export function sameFilters(a, b) {
+  return tileParams(a).toString() === tileParams(b).toString() && a.q === b.q &&
+    String(a.near) === String(b.near) && a.radius === b.radius && a.stadtraum === b.stadtraum;
+}
+
+export function clearFilters(s) {
+  return { ...s, category: [], target_group: [], language: [], free: false, wheelchair: [], q: '', near: null, stadtraum: null };
+}

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHash, toHash, itemsParams, tileParams, needsItemPoints, emptyState, activeFilterCount } from '../../src/state.js';
+
+test('a full state survives the round trip through the URL fragment', () => {
+  const s = {
+    ...emptyState(), view: 'list', place: 'dd0b8f81-5f2c-477a-a01f-eee73e495210', lang: 'uk',
+    category: ['bibliothek', 'schule'], target_group: ['families'], language: ['ar', 'uk'], free: true,
+    wheelchair: ['yes', 'limited'], q: 'Sprachcafé & mehr', near: [13.73838, 51.05093], radius: 2000,
+    stadtraum: 2, map: { z: 14, lat: 51.05, lon: 13.74 }, basemap: 'none',
+  };
+  const h = toHash(s);
+  assert.deepEqual(parseHash(`#${h}`), s);
+  assert.match(h, /category=bibliothek,schule/);
+});
+
+test('defaults are left out of the fragment', () => {
+  assert.equal(toHash(emptyState()), '');
+  assert.deepEqual(parseHash(''), emptyState());
+});
+
+test('bad values are dropped, not thrown', () => {
+  const s = parseHash('#view=nope&lang=xx&category=schule,zirkus&target_group=aliens&free=maybe&near=500,1&radius=-1&stadtraum=abc&map=1/2&wheelchair=yes,<b>', ['schule', 'bibliothek']);
+  assert.equal(s.view, 'map');
+  assert.equal(s.lang, null);
+  assert.deepEqual(s.category, ['schule']);
+  assert.deepEqual(s.target_group, []);
+  assert.equal(s.free, false);
+  assert.equal(s.near, null);
+  assert.equal(s.stadtraum, null);
+  assert.equal(s.map, null);
+  assert.deepEqual(s.wheelchair, ['yes']);
+});
+
+test('items query: bbox only when no search, near or Stadtraum decides the area', () => {
+  const bbox = [13.6, 50.9, 13.9, 51.2];
+  const s = { ...emptyState(), category: ['schule'], free: true };
+  assert.equal(itemsParams(s, bbox).toString(), 'category=schule&free=true&bbox=13.6%2C50.9%2C13.9%2C51.2&limit=500');
+  const q = { ...s, q: 'Zentralbibliothek' };
+  assert.equal(itemsParams(q, bbox).get('bbox'), null);
+  assert.equal(itemsParams(q, bbox).get('q'), 'Zentralbibliothek');
+  const n = { ...s, near: [13.7, 51.0], radius: 500 };
+  assert.equal(itemsParams(n, bbox).get('near'), '13.7,51');
+  assert.equal(itemsParams(n, bbox).get('radius'), '500');
+  assert.ok(needsItemPoints(n));
+  assert.ok(!needsItemPoints(s));
+  // bbox clamped to the valid range
+  assert.equal(itemsParams(emptyState(), [-200, -95, 13, 51]).get('bbox'), '-180,-90,13,51');
+});
+
+test('collections ask for their series and ignore the filters', () => {
+  const s = { ...emptyState(), view: 'orte100', category: ['schule'] };
+  assert.equal(itemsParams(s, [0, 0, 1, 1]).toString(), 'orte100=true&limit=100');
+  assert.equal(itemsParams({ ...s, view: 'abc' }, null).toString(), 'abc=true&limit=1000');
+});
+
+test('tile query carries only what the tile routes accept', () => {
+  const s = { ...emptyState(), category: ['bibliothek'], target_group: ['families'], language: ['ar'], free: true, wheelchair: ['yes'], q: 'x', stadtraum: 3 };
+  assert.equal(tileParams(s).toString(), 'category=bibliothek&target_group=families&language=ar&free=true&wheelchair=yes');
+  assert.equal(activeFilterCount(s), 5);
+});
