@@ -1,6 +1,6 @@
 #pragma once
 // The JSON form of the string lists the store keeps in TEXT columns (tags, target_groups,
-// languages, member_districts): `["a","b"]`. Small on purpose: storage links no JSON library.
+// languages, member_districts): `["a","b"]`, written and read with RapidJSON.
 
 #include <string>
 #include <string_view>
