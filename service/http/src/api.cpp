@@ -159,7 +159,7 @@ Api::~Api() = default;
 void Api::set_ready(bool ready) noexcept { m_impl->ready = ready; }
 
 void Api::observe(std::string_view route, int status, std::chrono::nanoseconds duration) const {
-    m_impl->metrics.observe(std::string(route), status, duration);
+    m_impl->metrics.observe(route, status, duration);
 }
 
 Reply Api::Impl::static_file(const std::vector<std::string>& segments, std::string_view& route) const {

@@ -4,7 +4,7 @@
 
 namespace lernorte::http {
 
-void Metrics::observe(const std::string& route, int status, std::chrono::nanoseconds duration) {
+void Metrics::observe(std::string_view route, int status, std::chrono::nanoseconds duration) {
     const double seconds = std::chrono::duration<double>(duration).count();
     std::lock_guard lock(m_mutex);
     ++m_requests[{route, status}];

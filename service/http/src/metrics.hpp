@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <lernorte/engine/catalogue.hpp>
@@ -15,7 +16,8 @@ namespace lernorte::http {
 
 class Metrics {
 public:
-    void observe(const std::string& route, int status, std::chrono::nanoseconds duration);
+    /// `route` must outlive the Metrics (routes are string literals).
+    void observe(std::string_view route, int status, std::chrono::nanoseconds duration);
     /// The exposition text, with catalogue gauges from the given snapshot.
     [[nodiscard]] std::string render(const engine::Catalogue& catalogue) const;
 
@@ -28,8 +30,9 @@ private:
         double sum = 0.0;
     };
     mutable std::mutex m_mutex;
-    std::map<std::pair<std::string, int>, std::uint64_t> m_requests;
-    std::map<std::string, Histogram> m_latency;
+    // Keyed by views of the route literals: counting allocates nothing.
+    std::map<std::pair<std::string_view, int>, std::uint64_t> m_requests;
+    std::map<std::string_view, Histogram> m_latency;
 };
 
 }  // namespace lernorte::http

@@ -1,5 +1,7 @@
 #include <lernorte/http/server.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -49,6 +51,8 @@ private:
     std::string m_value;
 };
 
+constexpr std::size_t large_body = 16 * 1024;
+
 struct Shared {
     Shared(Api& a, bool log) : api(a), access_log(log) {}
     Api& api;
@@ -70,12 +74,21 @@ public:
         for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) {
             req.query.emplace_back(it->first, it->second);
         }
+        // Only the headers the API reads are copied (formatting a header costs a stream).
+        static const std::array<std::string_view, 6> wanted{"host", "accept", "accept-encoding", "if-none-match",
+                                                            "x-forwarded-proto", "origin"};
+        thread_local std::ostringstream value;
         for (const auto& h : in.headers().list()) {
-            std::ostringstream value;
+            std::string name = lower(h->name());
+            if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) continue;
+            value.str({});
             h->write(value);
-            req.headers[lower(h->name())] = value.str();
+            req.headers[std::move(name)] = value.str();
         }
-        for (const auto& [name, raw] : in.headers().rawList()) req.headers[lower(name)] = raw.value();
+        for (const auto& [name, raw] : in.headers().rawList()) {
+            std::string key = lower(name);
+            if (std::find(wanted.begin(), wanted.end(), key) != wanted.end()) req.headers[std::move(key)] = raw.value();
+        }
 
         const std::shared_ptr<const Response> answer = m_shared->api.handle_shared(req);
         const Response& res = *answer;
@@ -92,8 +105,19 @@ public:
         if (!res.content_type.empty()) writer.headers().add(std::make_shared<NamedHeader>("Content-Type", res.content_type));
         const std::size_t bytes = res.body.size();
         const bool head = req.method == "HEAD";
-        // Pistache 0.0.5 would write a body on HEAD too, so HEAD sends none (Content-Length: 0).
-        writer.send(static_cast<Pistache::Http::Code>(res.status), head ? std::string() : res.body);
+        const auto code = static_cast<Pistache::Http::Code>(res.status);
+        if (head) {
+            // Pistache 0.0.5 would write a body on HEAD too, so HEAD sends none (Content-Length: 0).
+            writer.send(code, std::string());
+        } else if (bytes >= large_body) {
+            // send() copies a body into a 512-byte buffer that doubles as it fills: a large body
+            // is copied many times over. A stream sized for the body copies it once (chunked).
+            auto stream = writer.stream(code, bytes + 256);
+            stream.write(res.body.data(), static_cast<std::streamsize>(bytes));
+            stream.ends();
+        } else {
+            writer.send(code, res.body);
+        }
 
         const auto elapsed = std::chrono::steady_clock::now() - start;
         m_shared->api.observe(res.route, res.status, elapsed);
