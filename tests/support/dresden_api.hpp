@@ -57,6 +57,11 @@ inline http::Request get(const std::string& target, std::map<std::string, std::s
     return r;
 }
 
+/// Asks the shared Dresden API.
+inline http::Response call(const std::string& target, std::map<std::string, std::string> headers = {}) {
+    return DresdenApi::shared().api.handle(get(target, std::move(headers)));
+}
+
 inline rapidjson::Document json(const http::Response& r) {
     rapidjson::Document d;
     d.Parse(r.body.c_str(), r.body.size());

@@ -3,10 +3,6 @@
 #include "routes.hpp"
 
 namespace lernorte::http::detail {
-namespace {
-std::string finish(rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
-}  // namespace
-
 Reply lookup(const Context& c) {
     c.params.allow_only({"lon", "lat"});
     const std::string* lon_text = c.params.get("lon");

@@ -11,7 +11,6 @@ namespace {
 
 constexpr const char* crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
-std::string finish(rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
 
 void require_collection(const std::string& cid) {
     if (cid != "places" && cid != "stadtraeume") {

@@ -10,7 +10,17 @@ namespace {
 constexpr const char* web_mercator_quad = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad";
 constexpr const char* tile_filters_doc = "category, target_group, language, free, wheelchair";
 
-std::string finish(rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
+/// What every tileset description starts with: the one tileset of Lernorte.
+void write_tileset_identity(JsonWriter& w) {
+    w.Key("title");
+    w.String("Lernorte Dresden");
+    w.Key("dataType");
+    w.String("vector");
+    w.Key("crs");
+    w.String("http://www.opengis.net/def/crs/EPSG/0/3857");
+    w.Key("tileMatrixSetURI");
+    w.String(web_mercator_quad);
+}
 
 std::int64_t parse_index(const std::string& field, const std::string& text) {
     if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
@@ -121,14 +131,7 @@ Reply tilesets(const Context& c) {
     w.Key("tilesets");
     w.StartArray();
     w.StartObject();
-    w.Key("title");
-    w.String("Lernorte Dresden");
-    w.Key("dataType");
-    w.String("vector");
-    w.Key("crs");
-    w.String("http://www.opengis.net/def/crs/EPSG/0/3857");
-    w.Key("tileMatrixSetURI");
-    w.String(web_mercator_quad);
+    write_tileset_identity(w);
     w.Key("links");
     write_links(w, {{c.api + "/tiles/WebMercatorQuad", "self", json_type, "The tileset"}});
     w.EndObject();
@@ -148,17 +151,10 @@ Reply tileset(const Context& c, const std::string& tms) {
     rapidjson::StringBuffer buffer;
     JsonWriter w(buffer);
     w.StartObject();
-    w.Key("title");
-    w.String("Lernorte Dresden");
+    write_tileset_identity(w);
     w.Key("description");
     w.String((std::string("Mapbox Vector Tiles 2.1, extent 4096, buffer 64. Tile URLs accept the filters ") +
               tile_filters_doc + ".").c_str());
-    w.Key("dataType");
-    w.String("vector");
-    w.Key("crs");
-    w.String("http://www.opengis.net/def/crs/EPSG/0/3857");
-    w.Key("tileMatrixSetURI");
-    w.String(web_mercator_quad);
     w.Key("layers");
     write_vector_layers(w);
     w.Key("links");

@@ -15,6 +15,11 @@ namespace lernorte::http::detail {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
+/// The text a JSON writer produced.
+[[nodiscard]] inline std::string finish(const rapidjson::StringBuffer& buffer) {
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
 struct Link {
     std::string href;
     std::string rel;

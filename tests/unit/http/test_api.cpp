@@ -12,14 +12,11 @@
 #include "lernorte/v1/stats.pb.h"
 
 using namespace lernorte;
+using test::call;
 using test::get;
 using test::json;
 
 namespace {
-
-http::Response call(const std::string& target, std::map<std::string, std::string> headers = {}) {
-    return test::DresdenApi::shared().api.handle(get(target, std::move(headers)));
-}
 
 bool has_link(const rapidjson::Value& links, const std::string& rel, const std::string& href_part = "") {
     for (const auto& l : links.GetArray()) {

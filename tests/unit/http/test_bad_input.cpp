@@ -6,12 +6,11 @@
 #include "dresden_api.hpp"
 
 using namespace lernorte;
+using test::call;
 using test::get;
 using test::json;
 
 namespace {
-
-http::Response call(const std::string& target) { return test::DresdenApi::shared().api.handle(get(target)); }
 
 /// Asserts a problem+json answer with the status, and a detail that names `mentions`.
 void expect_problem(const std::string& target, int status, const std::string& mentions) {

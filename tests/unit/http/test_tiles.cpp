@@ -6,14 +6,11 @@
 #include "dresden_api.hpp"
 
 using namespace lernorte;
+using test::call;
 using test::get;
 using test::json;
 
 namespace {
-
-http::Response call(const std::string& target, std::map<std::string, std::string> headers = {}) {
-    return test::DresdenApi::shared().api.handle(get(target, std::move(headers)));
-}
 
 // The Zentralbibliothek (13.738381, 51.050931) lies in tile 14/8817/5481 and 10/551/342.
 const std::string central_z14 = "/tiles/14/8817/5481.mvt";
