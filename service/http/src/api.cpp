@@ -359,7 +359,11 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         const std::string* proto = header(req, "x-forwarded-proto");
         // Links in answers carry the host, so it is part of the cache key, as is the encoding.
         const std::string cache_key = key + "|" + (host ? *host : "") + "|" + (proto ? *proto : "") + (gzipped ? "|gz" : "");
-        if (!volatile_route) {
+        // Tiles have their own cache (by catalogue version, tile and filter); keeping them here
+        // too would hold every tile twice.
+        const bool tile_route = req.path.rfind("/tiles/", 0) == 0 || req.path.rfind("/api/tiles/WebMercatorQuad/", 0) == 0;
+        const bool use_response_cache = !volatile_route && !tile_route;
+        if (use_response_cache) {
             if (auto cached = m_impl->responses.get(catalogue->version(), cache_key)) {
                 if (!not_modified()) return cached;
                 res = *cached;
@@ -390,13 +394,15 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         }
         cors();
         if (not_modified()) {
-            m_impl->responses.put(catalogue->version(), cache_key, std::make_shared<const Response>(res));
+            if (use_response_cache) {
+                m_impl->responses.put(catalogue->version(), cache_key, std::make_shared<const Response>(res));
+            }
             res.status = 304;
             res.body.clear();
             std::erase_if(res.headers, [](const auto& h) { return h.first == "Content-Encoding"; });
             return shared;
         }
-        m_impl->responses.put(catalogue->version(), cache_key, shared);
+        if (use_response_cache) m_impl->responses.put(catalogue->version(), cache_key, shared);
         return shared;
     } catch (const ApiError& e) {
         const ErrorInfo& info = detail::info(e.kind());
