@@ -1,8 +1,8 @@
 // The app state and its URL form. Pure functions, no DOM: unit-tested in tests/unit/state.test.mjs.
 //
 // The state lives in the fragment (#view=list&category=schule&place=…), not in the query string:
-// the server answers 400 to unknown query parameters on static files, and a fragment never reaches
-// the server, so any static host works.
+// a fragment never reaches the server, so any static host works and the query string stays free
+// for campaign parameters (utm_*), which the server ignores on static files.
 
 export const VIEWS = ['map', 'list', 'orte100', 'abc'];
 export const LANGS = ['de', 'en', 'uk', 'ar'];
