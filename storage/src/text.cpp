@@ -563,6 +563,11 @@ std::vector<std::string> search_terms(std::string_view text) {
     return out;
 }
 
+void for_each_search_term(std::string_view text, const std::function<void(std::string_view)>& sink) {
+    std::string buf;
+    for_each_term(text, buf, sink);
+}
+
 std::string search_document(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 4);

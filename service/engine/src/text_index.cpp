@@ -8,43 +8,64 @@
 
 namespace lernorte::engine {
 
+namespace {
+struct TermHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
 TextIndex::TextIndex(const std::vector<std::vector<TextField>>& documents)
     : m_documents(static_cast<std::uint32_t>(documents.size())) {
-    // term -> postings, built per document so postings come out in ascending doc order.
-    std::unordered_map<std::string, std::vector<Posting>> by_term;
-    std::unordered_map<std::string, float> in_doc;
+    // Terms are interned once (an id per distinct term), so a document costs no string per
+    // occurrence; postings are collected per term id in ascending document order.
+    std::unordered_map<std::string, std::uint32_t, TermHash, std::equal_to<>> ids;
+    std::vector<std::string> names;
+    std::vector<std::vector<Posting>> by_term;
+    std::vector<std::pair<std::uint32_t, float>> in_doc;  // a document has few distinct terms
     std::vector<float> lengths(documents.size(), 0.0F);
     double total_length = 0.0;
     for (std::uint32_t doc = 0; doc < documents.size(); ++doc) {
         in_doc.clear();
         for (const TextField& field : documents[doc]) {
-            for (std::string& term : storage::search_terms(field.text)) {
-                in_doc[std::move(term)] += field.weight;
+            storage::for_each_search_term(field.text, [&](std::string_view term) {
+                auto it = ids.find(term);
+                if (it == ids.end()) {
+                    it = ids.emplace(std::string(term), static_cast<std::uint32_t>(names.size())).first;
+                    names.emplace_back(term);
+                    by_term.emplace_back();
+                }
+                const std::uint32_t id = it->second;
+                const auto same = std::find_if(in_doc.begin(), in_doc.end(), [id](const auto& e) { return e.first == id; });
+                if (same == in_doc.end()) in_doc.emplace_back(id, field.weight); else same->second += field.weight;
                 lengths[doc] += field.weight;
-            }
+            });
         }
         total_length += lengths[doc];
-        for (auto& [term, weight] : in_doc) {
-            by_term[term].push_back(Posting{doc, weight});
-        }
+        for (const auto& [id, weight] : in_doc) by_term[id].push_back(Posting{doc, weight});
     }
     // BM25 term-frequency saturation with length normalisation (k1 = 1.2, b = 0.75): a word
     // in a short name weighs more than the same word in a long description.
     const double average = documents.empty() ? 1.0 : std::max(1e-9, total_length / static_cast<double>(documents.size()));
-    for (auto& [term, postings] : by_term) {
+    for (auto& postings : by_term) {
         for (Posting& p : postings) {
             const double norm = 1.2 * (0.25 + 0.75 * lengths[p.doc] / average);
             p.weight = static_cast<float>(p.weight * 2.2 / (p.weight + norm));
         }
     }
-    m_terms.reserve(by_term.size());
-    for (const auto& entry : by_term) m_terms.push_back(entry.first);
-    std::sort(m_terms.begin(), m_terms.end());
-    m_posting_start.reserve(m_terms.size() + 1);
-    for (const std::string& term : m_terms) {
+    std::vector<std::uint32_t> order(names.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return names[a] < names[b]; });
+    m_terms.reserve(names.size());
+    m_posting_start.reserve(names.size() + 1);
+    std::size_t total = 0;
+    for (const auto& list : by_term) total += list.size();
+    m_postings.reserve(total);
+    for (std::uint32_t id : order) {
+        m_terms.push_back(std::move(names[id]));
         m_posting_start.push_back(static_cast<std::uint32_t>(m_postings.size()));
-        auto& list = by_term[term];
-        m_postings.insert(m_postings.end(), list.begin(), list.end());
+        m_postings.insert(m_postings.end(), by_term[id].begin(), by_term[id].end());
+        std::vector<Posting>().swap(by_term[id]);
     }
     m_posting_start.push_back(static_cast<std::uint32_t>(m_postings.size()));
 }

@@ -2,6 +2,7 @@
 // German-aware text folding for full-text search, used both for the FTS5 index in the
 // store and the in-memory index of the read model, so both match the same way.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,10 @@ namespace lernorte::storage {
 /// ("...strass", "...bibliothek", "...schul", "...gart", ...) is followed by that head as an
 /// extra term, so "Straße" finds "Pfotenhauerstraße" although matching is by prefix.
 [[nodiscard]] std::vector<std::string> search_terms(std::string_view text);
+
+/// Calls `sink` with each term of search_terms(text) without building strings: the views are
+/// valid only during the call. For building indexes over many documents.
+void for_each_search_term(std::string_view text, const std::function<void(std::string_view)>& sink);
 
 /// The space-joined search_terms() of a text: what the FTS5 table stores and matches.
 [[nodiscard]] std::string search_document(std::string_view text);
