@@ -13,8 +13,8 @@ DEB_PACKAGES := cmake g++ make pkg-config ccache git curl python3 bsdutils \
   libspatialite-dev libsqlite3-mod-spatialite spatialite-bin sqlite3 \
   libprotobuf-dev protobuf-compiler libprotozero-dev catch2 rapidjson-dev libcli11-dev \
   libsodium-dev zlib1g-dev libbenchmark-dev chromium
-# Extra tools for `make bench` (anchors: nginx, wrk, ogr2ogr, SpatiaLite).
-BENCH_PACKAGES := wrk nginx-light hyperfine time
+# Extra tools for `make bench` (anchors: nginx, wrk, ogr2ogr, SpatiaLite, PostGIS, geojson-vt).
+BENCH_PACKAGES := wrk nginx-light hyperfine time libpq-dev postgresql-15 postgresql-15-postgis-3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -51,10 +51,11 @@ deps:
 bench-deps: deps
 	@$(call install_missing,$(BENCH_PACKAGES))
 
-bench: bench-deps
+bench: bench-deps frontend
 	cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DLERNORTE_TESTS=OFF -DLERNORTE_BENCH=ON $(LAUNCHER)
 	cmake --build $(BENCH_DIR) -j$(JOBS)
 	bench/run.sh $(BENCH_DIR)
+	bench/tiles/run.sh $(BENCH_DIR)
 
 clean:
 	rm -rf build
