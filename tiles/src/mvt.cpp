@@ -291,8 +291,10 @@ std::optional<std::string> build_tile(TileId tile, const std::vector<AreaFeature
     LayerBuilder area_layer(area_layer_name, options.extent);
     const AreaGeometryOptions area_options{options.extent, options.buffer, options.simplify_tolerance};
     for (const AreaFeature& area : areas) {
-        if (area.geometry == nullptr) continue;
-        const std::vector<TileRing> rings = tile_polygon_rings(*area.geometry, tile, area_options);
+        if (area.geometry == nullptr && area.mercator == nullptr) continue;
+        const std::vector<TileRing> rings = area.mercator != nullptr
+                                                ? tile_polygon_rings_mercator(*area.mercator, tile, area_options)
+                                                : tile_polygon_rings(*area.geometry, tile, area_options);
         if (rings.empty()) continue;
         const Geometry geometry = encode_polygon(rings);
         LayerBuilder::Tags tags(area_layer);

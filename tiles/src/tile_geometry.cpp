@@ -183,4 +183,34 @@ std::vector<TileRing> tile_polygon_rings(const geo::MultiPolygon& lonlat, TileId
     return out;
 }
 
+std::vector<TileRing> tile_polygon_rings_mercator(const geo::MultiPolygon& mercator, TileId tile,
+                                                 const AreaGeometryOptions& options) {
+    // The arithmetic of to_tile_coords after its to_mercator step, so the rings are identical.
+    constexpr double half_world = half_world_m;
+    const double n = std::ldexp(1.0, tile.z);
+    const double size = 2 * half_world / n;
+    const double min_x = -half_world + tile.x * size;
+    const double max_y = half_world - tile.y * size;
+    const double margin = size * options.buffer / options.extent;
+    const geo::BBox reach{min_x - margin, max_y - size - margin, min_x + size + margin, max_y + margin};
+    std::vector<TileRing> out;
+    TileSpacePolygon projected;
+    for (const geo::Polygon& polygon : mercator.polygons) {
+        if (polygon.rings.empty()) continue;
+        geo::BBox box;
+        for (const Point& m : polygon.rings.front()) box.expand(m);
+        if (!box.intersects(reach)) continue;  // clipping would drop it whole
+        projected.resize(polygon.rings.size());
+        for (std::size_t i = 0; i < polygon.rings.size(); ++i) {
+            projected[i].clear();
+            projected[i].reserve(polygon.rings[i].size());
+            for (const Point& m : polygon.rings[i]) {
+                projected[i].push_back({(m.x - min_x) / size * options.extent, (max_y - m.y) / size * options.extent});
+            }
+        }
+        for (TileRing& ring : prepare_polygon(projected, options)) out.push_back(std::move(ring));
+    }
+    return out;
+}
+
 }  // namespace lernorte::tiles

@@ -7,7 +7,7 @@
 namespace lernorte::tiles {
 namespace {
 constexpr double earth_radius = 6378137.0;
-constexpr double half_world = std::numbers::pi * earth_radius;
+constexpr double half_world = half_world_m;
 }  // namespace
 
 std::optional<TileId> make_tile(std::int64_t z, std::int64_t x, std::int64_t y) noexcept {

@@ -4,6 +4,8 @@
 #include <future>
 #include <numeric>
 
+#include <lernorte/tiles/tile_math.hpp>
+
 namespace lernorte::engine {
 namespace {
 
@@ -71,7 +73,15 @@ std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> pl
               [](const auto& a, const auto& b) { return a.nr < b.nr; });
     for (const auto& s : stadtraeume) {
         c->m_regions.add(s.nr, s.geometry);
-        c->m_stadtraeume_extent.expand(s.geometry.bbox());
+        c->m_stadtraum_boxes.push_back(s.geometry.bbox());
+        c->m_stadtraeume_extent.expand(c->m_stadtraum_boxes.back());
+        geo::MultiPolygon mercator = s.geometry;
+        for (auto& polygon : mercator.polygons) {
+            for (auto& ring : polygon.rings) {
+                for (auto& p : ring) p = tiles::to_mercator(p);
+            }
+        }
+        c->m_stadtraum_mercator.push_back(std::move(mercator));
     }
     c->m_stadtraeume = std::move(stadtraeume);
     if (outline) c->m_outline.emplace(std::move(*outline));

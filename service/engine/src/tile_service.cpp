@@ -31,8 +31,9 @@ TileBytes render_tile(const Catalogue& catalogue, tiles::TileId tile, const Plac
 
     std::vector<tiles::AreaFeature> areas;
     const auto& stats = catalogue.stats().stadtraeume;
-    for (const auto& s : catalogue.stadtraeume()) {
-        if (!s.geometry.bbox().intersects(box)) continue;
+    for (std::size_t i = 0; i < catalogue.stadtraeume().size(); ++i) {
+        const auto& s = catalogue.stadtraeume()[i];
+        if (!catalogue.stadtraum_box(i).intersects(box)) continue;
         double per_10k = 0.0;
         for (const auto& a : stats) {
             if (a.nr == s.nr) per_10k = std::round(a.per_10k * 100.0) / 100.0;
@@ -41,7 +42,8 @@ TileBytes render_tile(const Catalogue& catalogue, tiles::TileId tile, const Plac
                                            {{"nr", std::int64_t{s.nr}},
                                             {"name", s.short_name},
                                             {"population", std::int64_t{s.population}},
-                                            {"per_10k", per_10k}}});
+                                            {"per_10k", per_10k}},
+                                           &catalogue.stadtraum_mercator(i)});
     }
 
     PlaceQuery q;

@@ -5,10 +5,12 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include <lernorte/geo/ogr_source.hpp>
 #include <lernorte/tiles/mvt.hpp>
 
 #include "mvt_decoder.hpp"
@@ -221,4 +223,33 @@ TEST_CASE("options no tile can be built with are refused", "[tiles][mvt]") {
     o = {};
     o.extent = 1U << 30U;
     CHECK_THROWS_AS(tiles::build_tile(z14, {}, {}, o), std::invalid_argument);
+}
+
+TEST_CASE("areas given in Web Mercator give the same bytes as in lon/lat", "[tiles][mvt]") {
+    // The real Stadträume over the Altstadt at three zooms: a caller that projects once per
+    // snapshot must get exactly the tiles of one that does not.
+    lernorte::geo::Source source(std::string(LERNORTE_TEST_DATA_DIR) + "/boundaries/stadtraeume_17.geojson", {});
+    std::vector<lernorte::geo::MultiPolygon> lonlat;
+    while (auto f = source.next()) lonlat.push_back(std::get<lernorte::geo::MultiPolygon>(f->geometry));
+    std::vector<lernorte::geo::MultiPolygon> mercator = lonlat;
+    for (auto& mp : mercator) {
+        for (auto& polygon : mp.polygons) {
+            for (auto& ring : polygon.rings) {
+                for (auto& p : ring) p = tiles::to_mercator(p);
+            }
+        }
+    }
+    for (const tiles::TileId t : {tiles::TileId{10, 551, 342}, tiles::TileId{12, 2204, 1370}, tiles::TileId{16, 35269, 21925}}) {
+        std::vector<tiles::AreaFeature> plain;
+        std::vector<tiles::AreaFeature> projected;
+        for (std::size_t i = 0; i < lonlat.size(); ++i) {
+            plain.push_back({i + 1, &lonlat[i], {{"nr", std::int64_t(i + 1)}}, nullptr});
+            projected.push_back({i + 1, &lonlat[i], {{"nr", std::int64_t(i + 1)}}, &mercator[i]});
+        }
+        const auto a = tiles::build_tile(t, plain, {});
+        const auto b = tiles::build_tile(t, projected, {});
+        INFO(t.z);
+        REQUIRE(a.has_value());
+        CHECK(a == b);
+    }
 }

@@ -36,6 +36,9 @@ struct AreaFeature {
     std::uint64_t id = 0;
     const geo::MultiPolygon* geometry = nullptr;
     std::vector<Property> properties;
+    /// Optional: the same geometry already projected to Web Mercator metres (to_mercator of
+    /// every vertex). A caller that renders many tiles of one geometry projects it once.
+    const geo::MultiPolygon* mercator = nullptr;
 };
 
 struct TileOptions {

@@ -57,4 +57,10 @@ struct AreaGeometryOptions {
 [[nodiscard]] std::vector<TileRing> tile_polygon_rings(const geo::MultiPolygon& lonlat, TileId tile,
                                                        const AreaGeometryOptions& options);
 
+/// The same for a multipolygon already in Web Mercator metres (to_mercator of each vertex):
+/// no trigonometry per vertex, and polygons whose box misses the buffered tile are skipped.
+/// Gives exactly the rings of tile_polygon_rings on the lon/lat original.
+[[nodiscard]] std::vector<TileRing> tile_polygon_rings_mercator(const geo::MultiPolygon& mercator, TileId tile,
+                                                                const AreaGeometryOptions& options);
+
 }  // namespace lernorte::tiles

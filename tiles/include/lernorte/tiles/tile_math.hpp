@@ -2,6 +2,7 @@
 // Web Mercator (EPSG:3857) tile arithmetic for the WebMercatorQuad tile matrix set.
 
 #include <cstdint>
+#include <numbers>
 #include <optional>
 
 #include <lernorte/geo/geometry.hpp>
@@ -9,6 +10,8 @@
 namespace lernorte::tiles {
 
 inline constexpr int max_zoom = 22;
+/// Half the width of the Web Mercator world in metres (pi times the WGS84 equatorial radius).
+inline constexpr double half_world_m = std::numbers::pi * 6378137.0;
 /// Latitude limit of Web Mercator.
 inline constexpr double max_latitude = 85.05112877980659;
 

@@ -88,6 +88,10 @@ public:
     [[nodiscard]] const std::vector<storage::Stadtraum>& stadtraeume() const noexcept { return m_stadtraeume; }
     [[nodiscard]] const storage::Place* place(const std::string& id) const;
     [[nodiscard]] const storage::Stadtraum* stadtraum(int nr) const;
+    /// The lon/lat box of stadtraeume()[i], computed once per snapshot.
+    [[nodiscard]] const geo::BBox& stadtraum_box(std::size_t i) const { return m_stadtraum_boxes[i]; }
+    /// stadtraeume()[i] in Web Mercator metres, projected once per snapshot for the tiles.
+    [[nodiscard]] const geo::MultiPolygon& stadtraum_mercator(std::size_t i) const { return m_stadtraum_mercator[i]; }
     /// The Stadtraum containing a lon/lat point.
     [[nodiscard]] std::optional<int> locate(geo::Point p) const noexcept { return m_regions.locate(p); }
     /// Inside the city outline (or, without an outline, inside any Stadtraum).
@@ -122,6 +126,8 @@ private:
     geo::PointIndex m_point_index;
     TextIndex m_text;
     std::vector<storage::Stadtraum> m_stadtraeume;
+    std::vector<geo::BBox> m_stadtraum_boxes;
+    std::vector<geo::MultiPolygon> m_stadtraum_mercator;
     geo::RegionIndex m_regions;
     std::optional<geo::PreparedPolygon> m_outline;
     geo::BBox m_places_extent;
