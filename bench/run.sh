@@ -21,6 +21,8 @@ BM_QUERY=$BUILD/bench/lernorte_bench_query
 BM_API=$BUILD/bench/lernorte_bench_api
 RUNS=${RUNS:-3}
 REPS=${REPS:-5}
+# Google Benchmark reports medians only over 2 or more repetitions.
+[ "$REPS" -ge 2 ] || { echo "run.sh: REPS must be at least 2 (medians need repetitions)" >&2; exit 2; }
 WRK_SECONDS=${WRK_SECONDS:-10}
 SEED_100K=42
 SEED_1M=43
@@ -36,39 +38,18 @@ mkdir -p "$OUT"
 LOG=$OUT/run.log
 : >"$LOG"
 say() { echo "== $*" | tee -a "$LOG" >&2; }
+BENCH_NAME=run.sh
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # --- servers we start, and only those, are stopped on every exit ----------------------------
 SERVER_PIDS=()
-stop_pid() {  # PID: SIGTERM, wait up to 10 s, then SIGKILL
-    local pid=$1
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     local pid
     for pid in "${SERVER_PIDS[@]}"; do stop_pid "$pid"; done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {  # a free loopback port from $1 upwards
-    local p=$1
-    while ! port_free "$p"; do p=$((p + 1)); done
-    echo "$p"
-}
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; }
-wait_healthz() {  # PORT PID: poll /healthz every 10 ms until 200 (120 s at most)
-    local deadline=$((SECONDS + 120))
-    until [ "$(http_code "http://127.0.0.1:$1/healthz")" = 200 ]; do
-        kill -0 "$2" 2>/dev/null || { echo "run.sh: server $2 exited before /healthz answered" >&2; return 1; }
-        [ $SECONDS -lt $deadline ] || { echo "run.sh: /healthz did not answer 200 within 120 s" >&2; return 1; }
-        sleep 0.01
-    done
-}
 
 # --- small number helpers ---------------------------------------------------------------------
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -165,48 +146,8 @@ mkdir -p "$NGX/tmp"
 curl -sf -o "$NGX/items.json" "http://127.0.0.1:$L_PORT$ITEMS_PATH?$ITEMS_QUERY"
 body_bytes=$(wc -c <"$NGX/items.json")
 N_PORT=$(free_port $((L_PORT + 1)))
-cat >"$NGX/nginx.conf" <<EOF
-# Written by bench/run.sh: nginx serving lernorte's saved items response as a static file.
-daemon off;
-master_process on;
-worker_processes 2;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    keepalive_timeout 75s;
-    client_body_temp_path $NGX/tmp/body;
-    proxy_temp_path $NGX/tmp/proxy;
-    fastcgi_temp_path $NGX/tmp/fastcgi;
-    uwsgi_temp_path $NGX/tmp/uwsgi;
-    scgi_temp_path $NGX/tmp/scgi;
-    server {
-        listen 127.0.0.1:$N_PORT;
-        location = $ITEMS_PATH {
-            default_type application/geo+json;
-            alias $NGX/items.json;
-        }
-    }
-}
-EOF
-chmod -R a+rX "$NGX"  # nginx workers run as nobody when we are root
-nginx -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" &
-N_PID=$!
-SERVER_PIDS+=("$N_PID")
-for _ in $(seq 200); do [ "$(http_code "http://127.0.0.1:$N_PORT$ITEMS_PATH?$ITEMS_QUERY")" = 200 ] && break; sleep 0.05; done
-curl -sf -o "$NGX/check.json" "http://127.0.0.1:$N_PORT$ITEMS_PATH?$ITEMS_QUERY"
-cmp -s "$NGX/items.json" "$NGX/check.json" || { echo "run.sh: nginx does not serve the saved body" >&2; exit 1; }
-run_wrk() {  # URL -> requests/s
-    local out
-    out=$(wrk -t2 -c32 -d"${WRK_SECONDS}s" --latency "$1")
-    echo "$out" >>"$LOG"
-    if grep -q "Non-2xx" <<<"$out"; then echo "run.sh: non-2xx answers from $1" >&2; exit 1; fi
-    echo "$out" | awk '/^Requests\/sec:/ {print $2}'
-}
+start_nginx "$NGX" "$N_PORT" "location = $ITEMS_PATH { default_type application/geo+json; alias $NGX/items.json; }" \
+    "http://127.0.0.1:$N_PORT$ITEMS_PATH?$ITEMS_QUERY" "$NGX/items.json"
 wrk_l=()
 wrk_n=()
 for i in $(seq "$RUNS"); do  # interleaved, so drift hits both alike

@@ -62,6 +62,9 @@ mkdir -p "$OUT"
 LOG=$OUT/run.log
 : >"$LOG"
 say() { echo "== $*" | tee -a "$LOG" >&2; }
+BENCH_NAME=tiles/run.sh
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 META=$OUT/meta.tsv
 meta() { printf '%s\t%s\n' "$1" "$2" >>"$META"; }
 : >"$META"
@@ -70,14 +73,6 @@ rm -f "$OUT"/tiles_*.tsv "$OUT"/gvt_*.tsv "$OUT/http.tsv" "$OUT/browser.json"
 # --- servers we start, and only those, are stopped on every exit ------------------------------------
 SERVER_PIDS=()
 PGDIR=
-stop_pid() {  # PID: SIGTERM, wait up to 10 s, then SIGKILL
-    local pid=$1
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 as_pg() {  # run as the postgres user when we are root (initdb refuses root)
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -91,18 +86,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; }
-wait_healthz() {  # PORT PID
-    local deadline=$((SECONDS + 120))
-    until [ "$(http_code "http://127.0.0.1:$1/healthz")" = 200 ]; do
-        kill -0 "$2" 2>/dev/null || { echo "tiles/run.sh: server $2 exited before /healthz answered" >&2; return 1; }
-        [ $SECONDS -lt $deadline ] || { echo "tiles/run.sh: /healthz did not answer within 120 s" >&2; return 1; }
-        sleep 0.01
-    done
-}
 
 meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 meta cpu "$(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
@@ -188,46 +171,7 @@ curl -sf -o "$NGX/root$TILE_PATH" "http://127.0.0.1:$L_PORT$TILE_PATH"  # render
 meta http_path "$TILE_PATH"
 meta http_bytes "$(wc -c <"$NGX/root$TILE_PATH")"
 N_PORT=$(free_port $((L_PORT + 1)))
-cat >"$NGX/nginx.conf" <<EOF
-# Written by bench/tiles/run.sh: nginx serving lernorte's saved tile as a static file.
-daemon off;
-master_process on;
-worker_processes 2;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    keepalive_timeout 75s;
-    client_body_temp_path $NGX/tmp/body;
-    proxy_temp_path $NGX/tmp/proxy;
-    fastcgi_temp_path $NGX/tmp/fastcgi;
-    uwsgi_temp_path $NGX/tmp/uwsgi;
-    scgi_temp_path $NGX/tmp/scgi;
-    types { application/vnd.mapbox-vector-tile mvt; }
-    server {
-        listen 127.0.0.1:$N_PORT;
-        root $NGX/root;
-    }
-}
-EOF
-chmod -R a+rX "$NGX"
-nginx -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" &
-N_PID=$!
-SERVER_PIDS+=("$N_PID")
-for _ in $(seq 200); do [ "$(http_code "http://127.0.0.1:$N_PORT$TILE_PATH")" = 200 ] && break; sleep 0.05; done
-curl -sf -o "$NGX/check.mvt" "http://127.0.0.1:$N_PORT$TILE_PATH"
-cmp -s "$NGX/root$TILE_PATH" "$NGX/check.mvt" || { echo "tiles/run.sh: nginx does not serve the saved tile" >&2; exit 1; }
-run_wrk() {  # URL -> requests/s
-    local out
-    out=$(wrk -t2 -c32 -d"${WRK_SECONDS}s" --latency "$1")
-    echo "$out" >>"$LOG"
-    if grep -q "Non-2xx" <<<"$out"; then echo "tiles/run.sh: non-2xx answers from $1" >&2; exit 1; fi
-    echo "$out" | awk '/^Requests\/sec:/ {print $2}'
-}
+start_nginx "$NGX" "$N_PORT" "root $NGX/root;" "http://127.0.0.1:$N_PORT$TILE_PATH" "$NGX/root$TILE_PATH"
 printf 'server\trun\trps\n' >"$OUT/http.tsv"
 for i in $(seq "$RUNS"); do  # interleaved, so drift hits both alike
     l=$(run_wrk "http://127.0.0.1:$L_PORT$TILE_PATH")
