@@ -1,19 +1,22 @@
-// lernorte: the command line. Subcommands: serve, import.
+// lernorte: the command line. Subcommands: serve, import, user.
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include <termios.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
+#include <lernorte/engine/accounts.hpp>
 #include <lernorte/engine/engine.hpp>
 #include <lernorte/engine/importer.hpp>
 #include <lernorte/http/api.hpp>
@@ -103,8 +106,77 @@ void create_from_bundled(const std::string& db, const std::string& data_dir) {
     for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(tmp + suffix);
 }
 
+/// Reads a password from the terminal without echo.
+std::string prompt_password(const char* prompt) {
+    std::fputs(prompt, stderr);
+    std::fflush(stderr);
+    termios old{};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    std::fputs("\n", stderr);
+    return line;
+}
+
+/// The new password: from --password-file (first line), else typed twice at a prompt.
+std::string new_password(const std::string& password_file) {
+    if (!password_file.empty()) {
+        std::ifstream in(password_file);
+        if (!in) throw std::runtime_error(password_file + ": cannot read");
+        std::string line;
+        std::getline(in, line);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return line;
+    }
+    if (isatty(STDIN_FILENO) != 1) {
+        throw std::runtime_error("no terminal to type the password at; use --password-file FILE");
+    }
+    const std::string first = prompt_password("New password: ");
+    const std::string second = prompt_password("Repeat it: ");
+    if (first != second) throw std::runtime_error("the two passwords differ; nothing was changed");
+    return first;
+}
+
+int user_command(const std::string& action, const std::string& db, const std::string& name, const std::string& role,
+                 const std::string& password_file) {
+    if (!std::filesystem::exists(db)) {
+        std::cerr << "lernorte: error: " << db << ": no such database (lernorte serve creates it)\n";
+        return exit_failed;
+    }
+    auto store = storage::open_spatialite(db);
+    engine::Accounts accounts(*store);
+    if (action == "list") {
+        std::cout << "username\trole\tstatus\tcreated\n";
+        for (const auto& u : accounts.users()) {
+            std::cout << u.username << '\t' << u.role << '\t' << (u.disabled ? "disabled" : "active") << '\t'
+                      << u.created_at << '\n';
+        }
+        return 0;
+    }
+    if (action == "add") {
+        // Check what can be checked before asking for a password.
+        if (auto p = engine::username_problem(name); !p.empty()) throw engine::AccountError(p);
+        if (!storage::is_role(role)) throw engine::AccountError("unknown role '" + role + "'; roles are admin, editor, planner");
+        if (store->user(name)) throw engine::AccountError("a user '" + name + "' exists already");
+        accounts.add_user(name, role, new_password(password_file));
+        std::cout << "added " << role << " " << name << '\n';
+    } else if (action == "passwd") {
+        if (!store->user(name)) throw engine::AccountError("no user '" + name + "'");
+        accounts.set_password(name, new_password(password_file));
+        std::cout << "new password for " << name << "; their sessions have ended\n";
+    } else if (action == "disable" || action == "enable") {
+        accounts.set_disabled(name, action == "disable");
+        std::cout << name << (action == "disable" ? " is disabled; their sessions have ended\n" : " is enabled\n");
+    }
+    return 0;
+}
+
 int serve(const std::string& db, const std::string& data_dir, const std::string& frontend_dir,
-          http::ServerOptions options) {
+          http::ServerOptions options, int token_minutes) {
     // Block the shutdown signals before any thread starts, so only sigwait() sees them.
     sigset_t signals;
     sigemptyset(&signals);
@@ -122,6 +194,8 @@ int serve(const std::string& db, const std::string& data_dir, const std::string&
     config.openapi_path = LERNORTE_OPENAPI_PATH;
     config.sources_path = LERNORTE_SOURCES_PATH;
     config.base_url = "http://" + options.listen + ":" + std::to_string(options.port);
+    config.token_lifetime = std::chrono::minutes(token_minutes);
+    config.max_body = options.max_body;
     http::Api api(engine, config);
     http::Server server(api, options);
     server.start();
@@ -184,6 +258,36 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--data", data_dir, "bundled data directory (seed.json)")->capture_default_str();
     serve_cmd->add_option("--frontend", frontend_dir, "static frontend directory")->capture_default_str();
     serve_cmd->add_flag("--quiet", quiet, "no access log");
+    int token_minutes = 480;
+    serve_cmd->add_option("--token-lifetime", token_minutes, "minutes a login token is valid")->capture_default_str()
+        ->check(CLI::Range(1, 60 * 24 * 30));
+
+    auto* user_cmd = app.add_subcommand("user", "Manage accounts (admin, editor, planner)");
+    user_cmd->require_subcommand(1);
+    std::string user_action;
+    std::string user_name;
+    std::string user_role;
+    std::string password_file;
+    {
+        auto* add = user_cmd->add_subcommand("add", "Add an account; the password is typed twice at a prompt");
+        add->add_option("NAME", user_name, "user name (a-z, 0-9, . _ -)")->required();
+        add->add_option("--role", user_role, "admin, editor or planner")->required();
+        add->add_option("--password-file", password_file, "read the password from the first line of this file")
+            ->check(CLI::ExistingFile);
+        auto* list = user_cmd->add_subcommand("list", "List the accounts");
+        auto* disable = user_cmd->add_subcommand("disable", "Disable an account and end its sessions");
+        disable->add_option("NAME", user_name)->required();
+        auto* enable = user_cmd->add_subcommand("enable", "Enable a disabled account");
+        enable->add_option("NAME", user_name)->required();
+        auto* passwd = user_cmd->add_subcommand("passwd", "Set a new password (ends the account's sessions)");
+        passwd->add_option("NAME", user_name)->required();
+        passwd->add_option("--password-file", password_file, "read the password from the first line of this file")
+            ->check(CLI::ExistingFile);
+        for (auto* sub : {add, list, disable, enable, passwd}) {
+            sub->add_option("--db", db, "SpatiaLite file")->capture_default_str();
+            sub->callback([&user_action, sub] { user_action = sub->get_name(); });
+        }
+    }
 
     auto* import_cmd = app.add_subcommand("import", "Import Stadträume, the city outline or places from any file GDAL reads");
     import_cmd->require_subcommand(1);
@@ -219,8 +323,9 @@ int main(int argc, char** argv) {
     try {
         if (serve_cmd->parsed()) {
             server_options.access_log = !quiet;
-            return serve(db, data_dir, frontend_dir, server_options);
+            return serve(db, data_dir, frontend_dir, server_options, token_minutes);
         }
+        if (user_cmd->parsed()) return user_command(user_action, db, user_name, user_role, password_file);
         engine::ImportOptions options;
         if (!mapping_file.empty()) options.mapping = engine::load_mapping_file(mapping_file);
         engine::FieldMapping cli = engine::parse_field_map(map_spec);

@@ -1,4 +1,5 @@
 #include <lernorte/storage/model.hpp>
+#include <lernorte/storage/records.hpp>
 
 #include <algorithm>
 #include <array>
@@ -81,6 +82,7 @@ static_assert(std::is_sorted(iso_639_1.begin(), iso_639_1.end()));
 bool is_target_group(std::string_view v) { return contains(target_group_values, v); }
 bool is_wheelchair(std::string_view v) { return contains(wheelchair_values, v); }
 bool is_status(std::string_view v) { return contains(status_values, v); }
+bool is_role(std::string_view v) { return contains(role_values, v); }
 
 bool is_language(std::string_view v) {
     return v.size() == 2 && std::binary_search(iso_639_1.begin(), iso_639_1.end(), v);

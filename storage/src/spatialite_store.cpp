@@ -15,15 +15,20 @@
 #include <sqlite3.h>
 #include <spatialite.h>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <lernorte/storage/detail/json_array.hpp>
 #include <lernorte/storage/detail/migrations.hpp>
+#include <lernorte/storage/detail/place_json.hpp>
 #include <lernorte/storage/detail/wkb.hpp>
 #include <lernorte/storage/text.hpp>
 
 namespace lernorte::storage {
 namespace {
 
-constexpr int schema_version_current = 2;
+constexpr int schema_version_current = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Owned C handles. Destruction order matters: statements, then the connection, then the
@@ -80,7 +85,9 @@ public:
             throw StoreError(m_path + ": not a usable SQLite database: " + sqlite3_errmsg(m_db.get()));
         }
         exec("PRAGMA foreign_keys=ON");
-        exec("PRAGMA synchronous=NORMAL");
+        // FULL: a commit is on disk before it is acknowledged, even if the machine loses
+        // power (NORMAL in WAL mode keeps it only across a crash of this process).
+        exec("PRAGMA synchronous=FULL");
         // An import touches far more pages than the 2 MB default cache; spilling them to the
         // WAL in the middle of the transaction costs writes that the commit repeats.
         exec("PRAGMA cache_size=-65536");
@@ -350,11 +357,28 @@ CREATE TABLE suggestions (
 )sql");
 }
 
+// Accounts' sessions, and what the editor issue needs in revisions and suggestions.
+void migrate_3(Connection& conn) {
+    conn.exec(R"sql(
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user_id ON sessions (user_id);
+ALTER TABLE revisions ADD COLUMN action TEXT;
+ALTER TABLE revisions ADD COLUMN state TEXT;
+ALTER TABLE suggestions ADD COLUMN place_id TEXT;
+CREATE INDEX suggestions_status ON suggestions (status, created_at);
+)sql");
+}
+
 struct Migration {
     int version;
     void (*apply)(Connection&);
 };
-constexpr Migration migrations[] = {{1, migrate_1}, {2, migrate_2}};
+constexpr Migration migrations[] = {{1, migrate_1}, {2, migrate_2}, {3, migrate_3}};
 static_assert(std::size(migrations) == schema_version_current);
 
 int stored_schema_version(Connection& conn) {
@@ -554,6 +578,89 @@ geo::MultiPolygon read_multipolygon(const Statement& st, int col, const std::str
 }
 
 // ---------------------------------------------------------------------------------------------
+// Accounts, history, suggestions
+
+/// What a citizen proposed, as the JSON of suggestions.payload.
+std::string suggestion_payload(const Suggestion& s) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    const auto put = [&](const char* key, const std::string& v) {
+        w.Key(key);
+        w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    };
+    w.StartObject();
+    put("name", s.name);
+    put("category", s.category);
+    put("description", s.description);
+    put("website", s.website);
+    w.Key("lon");
+    w.Double(s.position.x);
+    w.Key("lat");
+    w.Double(s.position.y);
+    w.EndObject();
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+void read_suggestion_payload(const std::string& json, Suggestion& s, const std::string& what) {
+    rapidjson::Document d;
+    d.Parse(json.data(), json.size());
+    if (d.HasParseError() || !d.IsObject()) throw StoreError(what + ": payload is not a JSON object");
+    const auto text = [&](const char* key) -> std::string {
+        const auto it = d.FindMember(key);
+        return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
+                                                          : std::string();
+    };
+    const auto number = [&](const char* key) {
+        const auto it = d.FindMember(key);
+        return it != d.MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : 0.0;
+    };
+    s.name = text("name");
+    s.category = text("category");
+    s.description = text("description");
+    s.website = text("website");
+    s.position = geo::Point{number("lon"), number("lat")};
+}
+
+const std::string user_columns = "id, username, password_hash, role, disabled, created_at";
+
+User read_user(const Statement& st, int c) {
+    User u;
+    u.id = st.int64(c);
+    u.username = st.text(c + 1);
+    u.password_hash = st.text(c + 2);
+    u.role = st.text(c + 3);
+    u.disabled = st.int64(c + 4) != 0;
+    u.created_at = st.text(c + 5);
+    return u;
+}
+
+std::optional<Place> read_state(const Statement& st, int col, const std::string& what) {
+    if (st.is_null(col)) return std::nullopt;
+    try {
+        return detail::parse_place_json(st.text(col));
+    } catch (const std::exception& e) {
+        throw StoreError(what + ": " + e.what());
+    }
+}
+
+const std::string suggestion_columns =
+    "id, status, payload, contact_email, created_at, decided_at, decided_by, reason, place_id";
+
+Suggestion read_suggestion(const Statement& st, const std::string& path) {
+    Suggestion s;
+    s.id = st.text(0);
+    s.status = st.text(1);
+    read_suggestion_payload(st.text(2), s, path + ": suggestion " + s.id);
+    s.contact_email = st.text(3);
+    s.created_at = st.text(4);
+    s.decided_at = st.text(5);
+    s.decided_by = st.text(6);
+    s.reason = st.text(7);
+    s.place_id = st.text(8);
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 class SpatialiteTransaction final : public Transaction {
 public:
@@ -572,6 +679,7 @@ public:
     SpatialiteTransaction& operator=(const SpatialiteTransaction&) = delete;
 
     void replace_stadtraeume(const std::vector<Stadtraum>& areas) override {
+        m_catalogue_writes = true;
         guarded("replace_stadtraeume", [&] {
             static const std::string clear = "DELETE FROM stadtraeume";
             static const std::string insert =
@@ -601,6 +709,7 @@ public:
 
     void replace_outline(const geo::MultiPolygon& outline, const std::string& source,
                          const std::string& license) override {
+        m_catalogue_writes = true;
         guarded("replace_outline", [&] {
             static const std::string upsert =
                 "INSERT INTO city_outline (id, source, license, geom) VALUES (1, ?1, ?2, ?3) "
@@ -615,6 +724,7 @@ public:
     }
 
     UpsertOutcome upsert_place(Place& place) override {
+        m_catalogue_writes = true;
         if (!m_bulk && !m_bulk_unavailable && m_place_writes >= bulk_threshold) {
             guarded("upsert_place", [&] { enter_bulk(); });
         }
@@ -630,11 +740,99 @@ public:
         return outcome;
     }
 
+    void add_user(User& user) override {
+        guarded("add_user", [&] {
+            static const std::string sql =
+                "INSERT INTO users (username, password_hash, role, disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+            if (user.created_at.empty()) user.created_at = now_rfc3339();
+            Statement st(*m_conn, sql);
+            st.bind(1, user.username).bind(2, user.password_hash).bind(3, user.role).bind(4, user.disabled ? 1 : 0)
+                .bind(5, user.created_at);
+            with_context("user '" + user.username + "'", [&] { st.run(); });
+            user.id = sqlite3_last_insert_rowid(m_conn->db());
+        });
+        m_other_writes = true;
+    }
+
+    void update_user(const User& user) override {
+        guarded("update_user", [&] {
+            static const std::string sql = "UPDATE users SET password_hash = ?1, role = ?2, disabled = ?3 WHERE id = ?4";
+            Statement(*m_conn, sql).bind(1, user.password_hash).bind(2, user.role).bind(3, user.disabled ? 1 : 0)
+                .bind(4, user.id).run();
+        });
+        m_other_writes = true;
+    }
+
+    void add_session(const Session& session) override {
+        guarded("add_session", [&] {
+            static const std::string sql =
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)";
+            Statement(*m_conn, sql).bind(1, session.token_hash).bind(2, session.user_id).bind(3, session.created_at)
+                .bind(4, session.expires_at).run();
+        });
+        m_other_writes = true;
+    }
+
+    void delete_session(const std::string& token_hash) override {
+        guarded("delete_session", [&] {
+            static const std::string sql = "DELETE FROM sessions WHERE token_hash = ?1";
+            Statement(*m_conn, sql).bind(1, token_hash).run();
+        });
+        m_other_writes = true;
+    }
+
+    void delete_sessions_of(std::int64_t user_id) override {
+        guarded("delete_sessions_of", [&] {
+            static const std::string sql = "DELETE FROM sessions WHERE user_id = ?1";
+            Statement(*m_conn, sql).bind(1, user_id).run();
+        });
+        m_other_writes = true;
+    }
+
+    void delete_expired_sessions(const std::string& now) override {
+        guarded("delete_expired_sessions", [&] {
+            static const std::string sql = "DELETE FROM sessions WHERE expires_at < ?1";
+            Statement(*m_conn, sql).bind(1, now).run();
+        });
+        m_other_writes = true;
+    }
+
+    void add_revision(Revision& revision) override {
+        guarded("add_revision", [&] {
+            static const std::string sql =
+                "INSERT INTO revisions (place_id, version, author, created_at, change, previous, action, state) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+            if (revision.created_at.empty()) revision.created_at = now_rfc3339();
+            Statement st(*m_conn, sql);
+            st.bind(1, revision.place_id).bind(2, revision.version).bind(3, revision.author)
+                .bind(4, revision.created_at).bind_text_or_null(5, revision.note).bind(7, revision.action);
+            if (revision.previous) st.bind(6, detail::write_place_json(*revision.previous)); else st.bind_null(6);
+            if (revision.state) st.bind(8, detail::write_place_json(*revision.state)); else st.bind_null(8);
+            st.run();
+            revision.id = sqlite3_last_insert_rowid(m_conn->db());
+        });
+        m_other_writes = true;
+    }
+
+    void put_suggestion(const Suggestion& s) override {
+        guarded("put_suggestion", [&] {
+            static const std::string sql =
+                "INSERT OR REPLACE INTO suggestions (id, status, payload, contact_email, created_at, decided_at, "
+                "decided_by, reason, place_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+            Statement st(*m_conn, sql);
+            st.bind(1, s.id).bind(2, s.status).bind(3, suggestion_payload(s)).bind_text_or_null(4, s.contact_email)
+                .bind(5, s.created_at).bind_text_or_null(6, s.decided_at).bind_text_or_null(7, s.decided_by)
+                .bind_text_or_null(8, s.reason).bind_text_or_null(9, s.place_id).run();
+        });
+        m_other_writes = true;
+    }
+
     void commit() override {
         static const std::string bump = "UPDATE meta SET value = value + 1 WHERE key = 'catalogue_version'";
         const auto finish = [&] {
             if (m_bulk) finish_bulk();
-            Statement(*m_conn, bump).run();
+            // Only the catalogue has a version; accounts, history and suggestions alone leave it.
+            if (m_catalogue_writes || !m_other_writes) Statement(*m_conn, bump).run();
             m_conn->exec("COMMIT");
             m_finished = true;
         };
@@ -832,6 +1030,8 @@ private:
     bool m_finished = false;
     bool m_aborted = false;
     std::size_t m_place_writes = 0;
+    bool m_catalogue_writes = false;
+    bool m_other_writes = false;
     bool m_bulk = false;
     bool m_bulk_unavailable = false;
     bool m_half_written = false;
@@ -917,6 +1117,82 @@ public:
         st.bind(1, match);
         std::vector<std::string> out;
         while (st.step()) out.push_back(st.text(0));
+        return out;
+    }
+
+    std::optional<User> user(const std::string& username) const override {
+        static const std::string sql = "SELECT " + user_columns + " FROM users WHERE username = ?1";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        st.bind(1, username);
+        if (!st.step()) return std::nullopt;
+        return read_user(st, 0);
+    }
+
+    std::vector<User> users() const override {
+        static const std::string sql = "SELECT " + user_columns + " FROM users ORDER BY username";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        std::vector<User> out;
+        while (st.step()) out.push_back(read_user(st, 0));
+        return out;
+    }
+
+    std::optional<std::pair<Session, User>> session(const std::string& token_hash) const override {
+        static const std::string sql =
+            "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, u.id, u.username, u.password_hash, u.role, "
+            "u.disabled, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        st.bind(1, token_hash);
+        if (!st.step()) return std::nullopt;
+        Session s{st.text(0), st.int64(1), st.text(2), st.text(3)};
+        return std::make_pair(std::move(s), read_user(st, 4));
+    }
+
+    std::vector<Revision> revisions(const std::string& place_id) const override {
+        static const std::string sql =
+            "SELECT id, place_id, version, author, created_at, action, change, previous, state FROM revisions "
+            "WHERE place_id = ?1 ORDER BY id";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        st.bind(1, place_id);
+        std::vector<Revision> out;
+        while (st.step()) {
+            Revision r;
+            r.id = st.int64(0);
+            r.place_id = st.text(1);
+            r.version = st.int64(2);
+            r.author = st.text(3);
+            r.created_at = st.text(4);
+            r.action = st.text(5);
+            r.note = st.text(6);
+            const std::string what = m_conn->path() + ": revision " + std::to_string(r.id);
+            r.previous = read_state(st, 7, what);
+            r.state = read_state(st, 8, what);
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
+    std::optional<Suggestion> suggestion(const std::string& id) const override {
+        static const std::string sql = "SELECT " + suggestion_columns + " FROM suggestions WHERE id = ?1";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        return read_suggestion(st, m_conn->path());
+    }
+
+    std::vector<Suggestion> suggestions(const std::optional<std::string>& status) const override {
+        static const std::string all = "SELECT " + suggestion_columns + " FROM suggestions ORDER BY created_at, rowid";
+        static const std::string by_status =
+            "SELECT " + suggestion_columns + " FROM suggestions WHERE status = ?1 ORDER BY created_at, rowid";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, status ? by_status : all);
+        if (status) st.bind(1, *status);
+        std::vector<Suggestion> out;
+        while (st.step()) out.push_back(read_suggestion(st, m_conn->path()));
         return out;
     }
 

@@ -131,12 +131,34 @@ std::string mime_for(const std::filesystem::path& p) {
     return "application/octet-stream";
 }
 
+std::string root_url(const Request& req, const std::string& base_url) {
+    if (const std::string* host = header(req, "host"); host != nullptr && !host->empty()) {
+        const std::string* proto = header(req, "x-forwarded-proto");
+        return (proto != nullptr && *proto == "https" ? "https://" : "http://") + *host;
+    }
+    return base_url;
+}
+
+bool private_path(const Request& req) {
+    const std::string& p = req.path;
+    return p.rfind("/api/auth/", 0) == 0 || p.rfind("/api/suggestions", 0) == 0 ||
+           (p.rfind("/api/collections/", 0) == 0 && p.size() > 8 && p.compare(p.size() - 8, 8, "/history") == 0);
+}
+
 }  // namespace
 
 struct Api::Impl {
-    Impl(engine::Engine& e, ApiConfig c) : engine(e), config(std::move(c)) {}
+    Impl(engine::Engine& e, ApiConfig c)
+        : engine(e), config(std::move(c)), accounts(e.store(), accounts_options(config)), editor(e) {}
+    static engine::Accounts::Options accounts_options(const ApiConfig& c) {
+        engine::Accounts::Options o;
+        o.token_lifetime = c.token_lifetime;
+        return o;
+    }
     engine::Engine& engine;
     ApiConfig config;
+    mutable engine::Accounts accounts;
+    mutable engine::Editor editor;
     std::string openapi_template;
     std::string sources;
     mutable Metrics metrics;
@@ -181,11 +203,7 @@ Reply Api::Impl::static_file(const std::vector<std::string>& segments, std::stri
 Reply Api::Impl::dispatch(const Request& req, const QueryParams& params, const engine::Catalogue& catalogue,
                           Format format, std::string_view& route) const {
     const std::vector<std::string> seg = split_path(req.path);
-    std::string root = config.base_url;
-    if (const std::string* host = header(req, "host"); host != nullptr && !host->empty()) {
-        const std::string* proto = header(req, "x-forwarded-proto");
-        root = (proto != nullptr && *proto == "https" ? "https://" : "http://") + *host;
-    }
+    const std::string root = root_url(req, config.base_url);
     const Context c{req, params, catalogue, format, root, root + "/api"};
     const auto n = seg.size();
     const auto is = [&](std::initializer_list<std::string_view> parts) {
@@ -309,7 +327,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
     const Format format = wanted_format(req);
     const auto cors = [&] {
         res.headers.emplace_back("Access-Control-Allow-Origin", "*");
-        res.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Link, Location");
+        res.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Link, Location, Retry-After");
     };
     try {
         std::size_t query_bytes = 0;
@@ -320,16 +338,35 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         if (req.method == "OPTIONS") {
             res.route = "OPTIONS";
             res.status = 204;
-            res.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
-            res.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
-            res.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Accept-Encoding, If-None-Match, Content-Type, Authorization");
+            const char* allow = allowed_methods(split_path(req.path));
+            res.headers.emplace_back("Allow", allow);
+            res.headers.emplace_back("Access-Control-Allow-Methods", allow);
+            res.headers.emplace_back("Access-Control-Allow-Headers",
+                                     "Accept, Accept-Encoding, If-None-Match, If-Match, Content-Type, Authorization");
             res.headers.emplace_back("Access-Control-Max-Age", "86400");
             cors();
             return shared;
         }
-        if (req.method != "GET" && req.method != "HEAD") {
-            res.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
-            throw ApiError(ErrorKind::method_not_allowed, req.method + " is not allowed here; use GET or HEAD");
+        const bool read = req.method == "GET" || req.method == "HEAD";
+        if (!read || private_path(req)) {
+            const std::vector<std::string> seg = split_path(req.path);
+            const QueryParams params(req.query);
+            const std::string root = root_url(req, m_impl->config.base_url);
+            const WriteContext wc{req, params, m_impl->editor, m_impl->accounts, root, root + "/api", m_impl->config.max_body};
+            if (auto reply = private_route(wc, seg, res.route)) {
+                res.status = reply->status;
+                res.content_type = std::move(reply->content_type);
+                res.body = std::move(reply->body);
+                for (auto& h : reply->headers) res.headers.push_back(std::move(h));
+                res.headers.emplace_back("Cache-Control", "no-store");
+                cors();
+                return shared;
+            }
+            if (!read) {
+                const char* allow = allowed_methods(seg);
+                throw ApiError(ErrorKind::method_not_allowed, req.method + " is not allowed here; allowed: " + allow)
+                    .with_header("Allow", allow);
+            }
         }
         const QueryParams params(req.query);
         if (const std::string* f = params.get("f"); f != nullptr && *f != "json" && *f != "geojson" && *f != "pb" &&
@@ -365,6 +402,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         const bool use_response_cache = !volatile_route && !tile_route;
         if (use_response_cache) {
             if (auto cached = m_impl->responses.get(catalogue->version(), cache_key)) {
+                if (const std::string* own = cached->header("ETag")) std::snprintf(etag, sizeof etag, "%s", own->c_str());
                 if (!not_modified()) return cached;
                 res = *cached;
                 res.status = 304;
@@ -374,6 +412,13 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
             }
         }
         Reply reply = m_impl->dispatch(req, params, *catalogue, format, res.route);
+        for (auto it = reply.headers.begin(); it != reply.headers.end(); ++it) {
+            if (it->first == "ETag") {  // a route's own ETag (a place's version) wins
+                std::snprintf(etag, sizeof etag, "%s", it->second.c_str());
+                reply.headers.erase(it);
+                break;
+            }
+        }
         res.status = reply.status;
         res.content_type = std::move(reply.content_type);
         res.body = std::move(reply.body);
@@ -409,6 +454,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         res.status = info.status;
         res.body.clear();
         std::erase_if(res.headers, [](const auto& h) { return h.first != "Allow"; });
+        for (const auto& h : e.headers()) res.headers.push_back(h);
         std::vector<std::pair<std::string, std::string>> errors;
         for (const auto& fe : e.errors()) errors.emplace_back(fe.field, fe.message);
         const std::string type = "urn:lernorte:problem:" + std::string(info.code);

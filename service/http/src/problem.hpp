@@ -13,11 +13,19 @@ namespace lernorte::http::detail {
 enum class ErrorKind {
     invalid_parameter,
     unknown_parameter,
+    invalid_body,
+    unauthorized,
+    forbidden,
     not_found,
     method_not_allowed,
     not_acceptable,
-    uri_too_long,
+    conflict,
+    precondition_failed,
     payload_too_large,
+    uri_too_long,
+    unsupported_media_type,
+    precondition_required,
+    too_many_requests,
     internal,
     count_
 };
@@ -32,11 +40,19 @@ struct ErrorInfo {
 inline constexpr std::array<ErrorInfo, static_cast<std::size_t>(ErrorKind::count_)> error_table{{
     {ErrorKind::invalid_parameter, 400, "invalid-parameter", "Invalid query parameter"},
     {ErrorKind::unknown_parameter, 400, "unknown-parameter", "Unknown query parameter"},
+    {ErrorKind::invalid_body, 400, "invalid-body", "Invalid request body"},
+    {ErrorKind::unauthorized, 401, "unauthorized", "Authentication required"},
+    {ErrorKind::forbidden, 403, "forbidden", "Forbidden"},
     {ErrorKind::not_found, 404, "not-found", "Not found"},
     {ErrorKind::method_not_allowed, 405, "method-not-allowed", "Method not allowed"},
     {ErrorKind::not_acceptable, 406, "not-acceptable", "Not acceptable"},
-    {ErrorKind::uri_too_long, 414, "uri-too-long", "URI too long"},
+    {ErrorKind::conflict, 409, "conflict", "Conflict"},
+    {ErrorKind::precondition_failed, 412, "precondition-failed", "Precondition failed"},
     {ErrorKind::payload_too_large, 413, "payload-too-large", "Payload too large"},
+    {ErrorKind::uri_too_long, 414, "uri-too-long", "URI too long"},
+    {ErrorKind::unsupported_media_type, 415, "unsupported-media-type", "Unsupported media type"},
+    {ErrorKind::precondition_required, 428, "precondition-required", "Precondition required"},
+    {ErrorKind::too_many_requests, 429, "too-many-requests", "Too many requests"},
     {ErrorKind::internal, 500, "internal-error", "Internal server error"},
 }};
 static_assert([] {
@@ -60,10 +76,17 @@ public:
         : std::runtime_error(detail), m_kind(kind), m_errors(std::move(errors)) {}
     [[nodiscard]] ErrorKind kind() const noexcept { return m_kind; }
     [[nodiscard]] const std::vector<FieldError>& errors() const noexcept { return m_errors; }
+    /// Headers the problem answer carries (WWW-Authenticate, Retry-After, ETag).
+    [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return m_headers; }
+    ApiError& with_header(std::string name, std::string value) {
+        m_headers.emplace_back(std::move(name), std::move(value));
+        return *this;
+    }
 
 private:
     ErrorKind m_kind;
     std::vector<FieldError> m_errors;
+    std::vector<std::pair<std::string, std::string>> m_headers;
 };
 
 /// An invalid value of one query parameter.

@@ -1,9 +1,14 @@
 #pragma once
 // Route handlers. Each takes the request context and returns a reply or throws ApiError.
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include <lernorte/engine/accounts.hpp>
+#include <lernorte/engine/editor.hpp>
 
 #include <lernorte/engine/catalogue.hpp>
 #include <lernorte/engine/tile_service.hpp>
@@ -62,5 +67,22 @@ Reply tileset(const Context& c, const std::string& tms);
 Reply lookup(const Context& c);
 Reply stadtraeume_stats(const Context& c);
 Reply categories(const Context& c);
+
+// Accounts, writes, history, suggestions (routes_write.cpp). Never cached.
+struct WriteContext {
+    const Request& request;
+    const QueryParams& params;
+    engine::Editor& editor;
+    engine::Accounts& accounts;
+    std::string root;
+    std::string api;
+    std::size_t max_body;
+};
+
+/// Answers the routes that write or need an account; nullopt when the path is none of them.
+std::optional<Reply> private_route(const WriteContext& c, const std::vector<std::string>& segments,
+                                   std::string_view& route);
+/// The Allow header of a path (for OPTIONS and 405).
+const char* allowed_methods(const std::vector<std::string>& segments);
 
 }  // namespace lernorte::http::detail

@@ -202,6 +202,10 @@ Reply conformance(const Context& c) {
                             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
                             "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
                             "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+                            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+                            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+                            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+                            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
                             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
                             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
                             "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
@@ -311,11 +315,13 @@ Reply item(const Context& c, const std::string& cid, const std::string& id) {
     if (cid == "places") {
         const storage::Place* p = c.catalogue.place(id);
         if (p == nullptr) throw ApiError(ErrorKind::not_found, "no published place with id '" + id + "'");
-        if (c.format == Format::pb) return {pb_type, pb_place(*p, std::nullopt), {}};
+        // A strong ETag from the place's version: what PUT, PATCH and DELETE expect in If-Match.
+        const std::string version = std::to_string(p->version);
+        if (c.format == Format::pb) return {pb_type, pb_place(*p, std::nullopt), {{"ETag", "\"" + version + "-pb\""}}};
         rapidjson::StringBuffer buffer;
         JsonWriter w(buffer);
         write_place_feature(w, *p, std::nullopt);
-        return {geojson_type, finish(buffer), {}};
+        return {geojson_type, finish(buffer), {{"ETag", "\"" + version + "\""}}};
     }
     const storage::Stadtraum* s = nullptr;
     if (!id.empty() && id.size() <= 3 && std::all_of(id.begin(), id.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {

@@ -75,8 +75,9 @@ public:
             req.query.emplace_back(it->first, it->second);
         }
         // Only the headers the API reads are copied (formatting a header costs a stream).
-        static const std::array<std::string_view, 6> wanted{"host", "accept", "accept-encoding", "if-none-match",
-                                                            "x-forwarded-proto", "origin"};
+        static const std::array<std::string_view, 9> wanted{"host", "accept", "accept-encoding", "if-none-match",
+                                                            "x-forwarded-proto", "origin", "authorization",
+                                                            "if-match", "content-type"};
         thread_local std::ostringstream value;
         for (const auto& h : in.headers().list()) {
             std::string name = lower(h->name());
@@ -89,6 +90,9 @@ public:
             std::string key = lower(name);
             if (std::find(wanted.begin(), wanted.end(), key) != wanted.end()) req.headers[std::move(key)] = raw.value();
         }
+
+        req.body = in.body();
+        req.remote = in.address().host();
 
         const std::shared_ptr<const Response> answer = m_shared->api.handle_shared(req);
         const Response& res = *answer;
@@ -161,7 +165,7 @@ void Server::start() {
         auto opts = Pistache::Http::Endpoint::options()
                         .threads(std::max(1, m_impl->options.threads))
                         .flags(Pistache::Tcp::Options::ReuseAddr)
-                        .maxRequestSize(m_impl->options.max_body + 64 * 1024)
+                        .maxRequestSize(4 * m_impl->options.max_body + 64 * 1024)
                         .maxResponseSize(64 * 1024 * 1024);
         m_impl->endpoint->init(opts);
         m_impl->endpoint->setHandler(Pistache::Http::make_handler<Handler>(m_impl->shared));

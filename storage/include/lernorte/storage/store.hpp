@@ -8,10 +8,12 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <lernorte/geo/geometry.hpp>
 #include <lernorte/storage/model.hpp>
+#include <lernorte/storage/records.hpp>
 
 namespace lernorte::storage {
 
@@ -47,6 +49,24 @@ public:
     /// an empty id gets a new UUID; on update id, version+1 and updated_at are managed here.
     /// Returns the outcome and fills place.id / version / updated_at with the stored values.
     virtual UpsertOutcome upsert_place(Place& place) = 0;
+
+    // Accounts, history and suggestions. A transaction that writes only these does not
+    // change the catalogue version (a login must not empty every cache).
+    /// Inserts a user; fills user.id. Throws StoreError if the name is taken.
+    virtual void add_user(User& user) = 0;
+    /// Updates password hash, role and disabled flag of the user with user.id.
+    virtual void update_user(const User& user) = 0;
+    virtual void add_session(const Session& session) = 0;
+    virtual void delete_session(const std::string& token_hash) = 0;
+    /// Ends every session of a user (disabled, new password).
+    virtual void delete_sessions_of(std::int64_t user_id) = 0;
+    /// Removes the sessions that expired before `now` (RFC 3339).
+    virtual void delete_expired_sessions(const std::string& now) = 0;
+    /// Appends a revision; fills revision.id and created_at when empty.
+    virtual void add_revision(Revision& revision) = 0;
+    /// Inserts or replaces a suggestion by id.
+    virtual void put_suggestion(const Suggestion& suggestion) = 0;
+
     virtual void commit() = 0;
 };
 
@@ -63,7 +83,17 @@ public:
     /// Ids of places whose FTS5 document matches the query terms (all terms, prefix match),
     /// ranked best first. Terms are passed through search_terms(); FTS syntax is never parsed.
     [[nodiscard]] virtual std::vector<std::string> search(const std::string& text) const = 0;
-    /// A counter that grows with every committed write (catalogue version).
+    [[nodiscard]] virtual std::optional<User> user(const std::string& username) const = 0;
+    [[nodiscard]] virtual std::vector<User> users() const = 0;
+    /// The session with this token hash and its user (expired ones too: the caller checks).
+    [[nodiscard]] virtual std::optional<std::pair<Session, User>> session(const std::string& token_hash) const = 0;
+    /// The revisions of a place, oldest first.
+    [[nodiscard]] virtual std::vector<Revision> revisions(const std::string& place_id) const = 0;
+    [[nodiscard]] virtual std::optional<Suggestion> suggestion(const std::string& id) const = 0;
+    /// Suggestions, oldest first, optionally only those with the given status.
+    [[nodiscard]] virtual std::vector<Suggestion> suggestions(const std::optional<std::string>& status) const = 0;
+
+    /// A counter that grows with every committed write to the catalogue (catalogue version).
     [[nodiscard]] virtual std::int64_t data_version() const = 0;
     [[nodiscard]] virtual int schema_version() const = 0;
 };

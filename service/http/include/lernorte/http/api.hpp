@@ -21,6 +21,9 @@ struct Request {
     /// Query parameters as received (percent-encoded), in order.
     std::vector<std::pair<std::string, std::string>> query;
     std::map<std::string, std::string> headers;  ///< names lower case
+    std::string body;
+    /// The client's address, for per-address limits only (never logged or stored).
+    std::string remote;
 };
 
 struct Response {
@@ -39,6 +42,8 @@ struct ApiConfig {
     std::string openapi_path;   ///< the OpenAPI document template
     std::string sources_path;   ///< data sources and licences (Markdown)
     std::string base_url;       ///< used when a request has no Host header
+    std::chrono::seconds token_lifetime{std::chrono::hours(8)};
+    std::size_t max_body = 1024 * 1024;  ///< larger request bodies are refused with 413
 };
 
 class Metrics;
