@@ -140,5 +140,42 @@ out=$("$BIN" serve --db "$WORK/newer.sqlite" --port 0 --data "$DATA" 2>&1); rc=$
 check "newer schema exits 2" test $rc -eq 2
 check "newer schema is explained" grep -q "newer than this lernorte" <<<"$out"
 
+# Accounts: the password comes from a prompt or a file, never from an argument.
+printf 'lange-genug-123\n' > "$WORK/pw"
+printf 'kurz\n' > "$WORK/short"
+out=$("$BIN" user add anna --role editor --db "$SDB" --password-file "$WORK/pw" 2>&1); rc=$?
+check "user add exits 0" test $rc -eq 0
+check "user add confirms" grep -q "added editor anna" <<<"$out"
+check "only a hash is stored" test "$(sqlite3 "$SDB" "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")" -eq 1
+check "the password is not in the file" bash -c "! grep -q 'lange-genug-123' '$SDB'"
+out=$("$BIN" user add anna --role editor --db "$SDB" --password-file "$WORK/pw" 2>&1); rc=$?
+check "duplicate user exits 2" test $rc -eq 2
+check "duplicate user is explained" grep -q "exists already" <<<"$out"
+out=$("$BIN" user add bob --role king --db "$SDB" --password-file "$WORK/pw" 2>&1); rc=$?
+check "unknown role exits 2" test $rc -eq 2
+check "unknown role lists the roles" grep -q "admin, editor, planner" <<<"$out"
+out=$("$BIN" user add bob --role planner --db "$SDB" --password-file "$WORK/short" 2>&1); rc=$?
+check "short password exits 2" test $rc -eq 2
+check "short password is explained" grep -q "at least 10 characters" <<<"$out"
+out=$("$BIN" user add "Bad Name" --role planner --db "$SDB" --password-file "$WORK/pw" 2>&1); rc=$?
+check "bad user name exits 2" test $rc -eq 2
+out=$("$BIN" user add bob --role planner --db "$SDB" --password lange-genug-123 2>&1); rc=$?
+check "a password argument is refused" test $rc -ne 0
+out=$("$BIN" user add bob --role planner --db "$SDB" < /dev/null 2>&1); rc=$?
+check "no terminal and no file exits 2" test $rc -eq 2
+check "no terminal says what to do" grep -q -- "--password-file" <<<"$out"
+out=$("$BIN" user list --db "$SDB" 2>&1)
+check "user list shows anna" grep -q "anna.editor.active" <<<"$out"
+check "user list keeps hashes to itself" bash -c "! grep -q argon2 <<<'$out'"
+"$BIN" user disable anna --db "$SDB" >/dev/null 2>&1
+check "user disable" grep -q "anna.editor.disabled" <<<"$("$BIN" user list --db "$SDB")"
+"$BIN" user enable anna --db "$SDB" >/dev/null 2>&1
+check "user enable" grep -q "anna.editor.active" <<<"$("$BIN" user list --db "$SDB")"
+out=$("$BIN" user passwd nobody --db "$SDB" --password-file "$WORK/pw" 2>&1); rc=$?
+check "passwd of an unknown user exits 2" test $rc -eq 2
+out=$("$BIN" user list --db "$WORK/absent.sqlite" 2>&1); rc=$?
+check "user list without a database exits 2" test $rc -eq 2
+check "no database is created by user list" test ! -e "$WORK/absent.sqlite"
+
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0
