@@ -56,6 +56,7 @@ bench: bench-deps frontend
 	cmake --build $(BENCH_DIR) -j$(JOBS)
 	bench/run.sh $(BENCH_DIR)
 	bench/tiles/run.sh $(BENCH_DIR)
+	bench/writes/run.sh $(BENCH_DIR)
 
 clean:
 	rm -rf build

@@ -37,12 +37,40 @@ double per_10k(std::int64_t places, std::int64_t population) {
 
 }  // namespace
 
+std::shared_ptr<const Boundaries> Boundaries::build(std::vector<storage::Stadtraum> stadtraeume,
+                                                   std::optional<geo::MultiPolygon> outline) {
+    auto b = std::make_shared<Boundaries>();
+    std::sort(stadtraeume.begin(), stadtraeume.end(), [](const auto& x, const auto& y) { return x.nr < y.nr; });
+    for (const auto& s : stadtraeume) {
+        b->regions.add(s.nr, s.geometry);
+        b->boxes.push_back(s.geometry.bbox());
+        b->extent.expand(b->boxes.back());
+        geo::MultiPolygon mercator = s.geometry;
+        for (auto& polygon : mercator.polygons) {
+            for (auto& ring : polygon.rings) {
+                for (auto& p : ring) p = tiles::to_mercator(p);
+            }
+        }
+        b->mercator.push_back(std::move(mercator));
+    }
+    b->stadtraeume = std::move(stadtraeume);
+    if (outline) b->outline.emplace(std::move(*outline));
+    return b;
+}
+
 std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> places,
                                                   std::vector<storage::Stadtraum> stadtraeume,
                                                   std::optional<geo::MultiPolygon> outline,
                                                   std::int64_t version) {
+    return build(std::move(places), Boundaries::build(std::move(stadtraeume), std::move(outline)), version);
+}
+
+std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> places,
+                                                  std::shared_ptr<const Boundaries> boundaries,
+                                                  std::int64_t version) {
     std::shared_ptr<Catalogue> c(new Catalogue());
     c->m_version = version;
+    c->m_bounds = std::move(boundaries);
 
     std::erase_if(places, [](const storage::Place& p) { return p.status != "published"; });
     std::vector<geo::Point> points;
@@ -68,23 +96,6 @@ std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> pl
         ++c->m_category_counts[p.category];
         if (p.updated_at > c->m_last_updated) c->m_last_updated = p.updated_at;
     }
-
-    std::sort(stadtraeume.begin(), stadtraeume.end(),
-              [](const auto& a, const auto& b) { return a.nr < b.nr; });
-    for (const auto& s : stadtraeume) {
-        c->m_regions.add(s.nr, s.geometry);
-        c->m_stadtraum_boxes.push_back(s.geometry.bbox());
-        c->m_stadtraeume_extent.expand(c->m_stadtraum_boxes.back());
-        geo::MultiPolygon mercator = s.geometry;
-        for (auto& polygon : mercator.polygons) {
-            for (auto& ring : polygon.rings) {
-                for (auto& p : ring) p = tiles::to_mercator(p);
-            }
-        }
-        c->m_stadtraum_mercator.push_back(std::move(mercator));
-    }
-    c->m_stadtraeume = std::move(stadtraeume);
-    if (outline) c->m_outline.emplace(std::move(*outline));
     c->compute_stats();
     c->m_text = text.get();
     return c;
@@ -96,14 +107,14 @@ const storage::Place* Catalogue::place(const std::string& id) const {
 }
 
 const storage::Stadtraum* Catalogue::stadtraum(int nr) const {
-    const auto it = std::find_if(m_stadtraeume.begin(), m_stadtraeume.end(),
-                                 [nr](const auto& s) { return s.nr == nr; });
-    return it == m_stadtraeume.end() ? nullptr : &*it;
+    const auto& all = m_bounds->stadtraeume;
+    const auto it = std::find_if(all.begin(), all.end(), [nr](const auto& s) { return s.nr == nr; });
+    return it == all.end() ? nullptr : &*it;
 }
 
 bool Catalogue::in_city(geo::Point p) const noexcept {
-    if (m_outline) return m_outline->contains(p);
-    return m_regions.locate(p).has_value();
+    if (m_bounds->outline) return m_bounds->outline->contains(p);
+    return m_bounds->regions.locate(p).has_value();
 }
 
 std::int64_t Catalogue::category_count(const std::string& key) const {
@@ -218,7 +229,7 @@ void Catalogue::compute_stats() {
     std::int64_t population = 0;
     double area = 0.0;
     double foreign = 0.0;
-    for (const auto& s : m_stadtraeume) {
+    for (const auto& s : m_bounds->stadtraeume) {
         m_stats.stadtraeume.push_back(make(s.nr, s.name, s.population, s.area_km2, s.foreign_pct));
         population += s.population;
         area += s.area_km2;

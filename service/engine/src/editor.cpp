@@ -51,7 +51,7 @@ storage::Place Editor::write(storage::Place next, const std::optional<storage::P
     if (outcome != storage::UpsertOutcome::unchanged) tx->add_revision(r);
     if (decided) tx->put_suggestion(*decided);
     tx->commit();
-    m_engine.reload();
+    m_engine.publish_places();
     return next;
 }
 
@@ -234,7 +234,7 @@ storage::Place Editor::accept(const std::string& id, const std::optional<storage
         tx->add_revision(r);
         tx->put_suggestion(*s);
         tx->commit();
-        m_engine.reload();
+        m_engine.publish_places();
         return next;
     }
     const auto current = store.place(id);

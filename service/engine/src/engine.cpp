@@ -20,6 +20,13 @@ void Engine::reload() {
     m_current = std::move(next);
 }
 
+void Engine::publish_places() {
+    auto places = m_mode == LoadMode::full ? m_store->places("published") : std::vector<storage::Place>{};
+    auto next = Catalogue::build(std::move(places), catalogue()->boundaries(), m_store->data_version());
+    std::lock_guard lock(m_snapshot_mutex);
+    m_current = std::move(next);
+}
+
 bool Engine::refresh_if_changed() {
     auto lock = lock_writes();
     if (m_store->data_version() == catalogue()->version()) return false;

@@ -75,6 +75,21 @@ struct Stats {
     AreaStats total;
 };
 
+/// The Stadträume and the city outline with what is derived from them (boxes, Web Mercator
+/// geometry, prepared polygons). They change only with an import of boundaries, so snapshots
+/// made for place writes share them instead of rebuilding them.
+struct Boundaries {
+    std::vector<storage::Stadtraum> stadtraeume;  ///< sorted by nr
+    std::vector<geo::BBox> boxes;
+    std::vector<geo::MultiPolygon> mercator;
+    geo::RegionIndex regions;
+    std::optional<geo::PreparedPolygon> outline;
+    geo::BBox extent;
+
+    static std::shared_ptr<const Boundaries> build(std::vector<storage::Stadtraum> stadtraeume,
+                                                   std::optional<geo::MultiPolygon> outline);
+};
+
 class Catalogue {
 public:
     /// Builds the read model; `places` may hold any statuses, only published ones are kept.
@@ -83,26 +98,31 @@ public:
                                                   std::vector<storage::Stadtraum> stadtraeume,
                                                   std::optional<geo::MultiPolygon> outline,
                                                   std::int64_t version);
+    /// The same with boundaries shared with another snapshot.
+    static std::shared_ptr<const Catalogue> build(std::vector<storage::Place> places,
+                                                  std::shared_ptr<const Boundaries> boundaries,
+                                                  std::int64_t version);
+    [[nodiscard]] const std::shared_ptr<const Boundaries>& boundaries() const noexcept { return m_bounds; }
 
     [[nodiscard]] const std::vector<storage::Place>& places() const noexcept { return m_places; }
-    [[nodiscard]] const std::vector<storage::Stadtraum>& stadtraeume() const noexcept { return m_stadtraeume; }
+    [[nodiscard]] const std::vector<storage::Stadtraum>& stadtraeume() const noexcept { return m_bounds->stadtraeume; }
     [[nodiscard]] const storage::Place* place(const std::string& id) const;
     [[nodiscard]] const storage::Stadtraum* stadtraum(int nr) const;
     /// The lon/lat box of stadtraeume()[i], computed once per snapshot.
-    [[nodiscard]] const geo::BBox& stadtraum_box(std::size_t i) const { return m_stadtraum_boxes[i]; }
+    [[nodiscard]] const geo::BBox& stadtraum_box(std::size_t i) const { return m_bounds->boxes[i]; }
     /// stadtraeume()[i] in Web Mercator metres, projected once per snapshot for the tiles.
-    [[nodiscard]] const geo::MultiPolygon& stadtraum_mercator(std::size_t i) const { return m_stadtraum_mercator[i]; }
+    [[nodiscard]] const geo::MultiPolygon& stadtraum_mercator(std::size_t i) const { return m_bounds->mercator[i]; }
     /// The Stadtraum containing a lon/lat point.
-    [[nodiscard]] std::optional<int> locate(geo::Point p) const noexcept { return m_regions.locate(p); }
+    [[nodiscard]] std::optional<int> locate(geo::Point p) const noexcept { return m_bounds->regions.locate(p); }
     /// Inside the city outline (or, without an outline, inside any Stadtraum).
     [[nodiscard]] bool in_city(geo::Point p) const noexcept;
-    [[nodiscard]] bool has_outline() const noexcept { return m_outline.has_value(); }
+    [[nodiscard]] bool has_outline() const noexcept { return m_bounds->outline.has_value(); }
 
     [[nodiscard]] PlaceResult query(const PlaceQuery& q) const;
 
     [[nodiscard]] std::int64_t version() const noexcept { return m_version; }
     [[nodiscard]] const geo::BBox& places_extent() const noexcept { return m_places_extent; }
-    [[nodiscard]] const geo::BBox& stadtraeume_extent() const noexcept { return m_stadtraeume_extent; }
+    [[nodiscard]] const geo::BBox& stadtraeume_extent() const noexcept { return m_bounds->extent; }
     [[nodiscard]] const Stats& stats() const noexcept { return m_stats; }
     /// Published places per category key.
     [[nodiscard]] std::int64_t category_count(const std::string& key) const;
@@ -125,13 +145,8 @@ private:
     std::unordered_map<std::string, std::uint32_t> m_by_id;
     geo::PointIndex m_point_index;
     TextIndex m_text;
-    std::vector<storage::Stadtraum> m_stadtraeume;
-    std::vector<geo::BBox> m_stadtraum_boxes;
-    std::vector<geo::MultiPolygon> m_stadtraum_mercator;
-    geo::RegionIndex m_regions;
-    std::optional<geo::PreparedPolygon> m_outline;
+    std::shared_ptr<const Boundaries> m_bounds;
     geo::BBox m_places_extent;
-    geo::BBox m_stadtraeume_extent;
     Stats m_stats;
     std::unordered_map<std::string, std::int64_t> m_category_counts;
     std::string m_last_updated;

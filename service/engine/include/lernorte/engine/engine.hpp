@@ -24,6 +24,9 @@ public:
 
     /// Rebuilds the read model from the store and publishes it.
     void reload();
+    /// After a write of places only: rebuilds the places part of the read model and keeps the
+    /// current snapshot's Stadträume and outline (and what is derived from them).
+    void publish_places();
 
     /// Reloads when the store holds a newer version than the published read model (a write
     /// from another process, e.g. `lernorte import` into the file a server is serving).
