@@ -1,4 +1,5 @@
 // lernorte: the command line. Subcommands: serve, import, user.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -19,6 +21,7 @@
 #include <lernorte/engine/accounts.hpp>
 #include <lernorte/engine/engine.hpp>
 #include <lernorte/engine/importer.hpp>
+#include <lernorte/engine/targets.hpp>
 #include <lernorte/http/api.hpp>
 #include <lernorte/http/server.hpp>
 #include <lernorte/storage/store.hpp>
@@ -175,6 +178,69 @@ int user_command(const std::string& action, const std::string& db, const std::st
     return 0;
 }
 
+struct ExportArgs {
+    std::string stadtraeume;
+    std::string platform;
+    std::string mode;
+    std::optional<double> radius;
+    double target = 95;
+    double threshold = 50;
+    std::string share = "residents";
+    bool exclude_neighbours = false;
+    std::string campaign = "Lernorte";
+    std::string landing_base = "http://127.0.0.1:8080/";
+    std::string output;
+};
+
+int export_targets(const std::string& db, const std::string& data_dir, const ExportArgs& a) {
+    if (!std::filesystem::exists(db)) {
+        std::cerr << "lernorte: error: " << db << ": no such database (lernorte serve creates it)\n";
+        return exit_failed;
+    }
+    engine::Engine engine(storage::open_spatialite(db), engine::LoadMode::boundaries_only);
+    const auto catalogue = engine.catalogue();
+    engine::TargetRequest r;
+    std::stringstream list(a.stadtraeume);
+    for (std::string item; std::getline(list, item, ',');) {
+        const bool digits = !item.empty() && item.size() <= 3 &&
+                            std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits || catalogue->stadtraum(std::stoi(item)) == nullptr) {
+            throw engine::TargetError("stadtraum", "'" + item + "' is not one of the Stadtraum numbers 1.." +
+                                                       std::to_string(catalogue->stadtraeume().size()));
+        }
+        r.stadtraeume.push_back(std::stoi(item));
+    }
+    r.platform = engine::require_platform(a.platform);
+    r.mode = a.mode.empty() ? (engine::platform_limits(r.platform).circles ? engine::TargetMode::circles
+                                                                           : engine::TargetMode::postcodes)
+                            : engine::require_target_mode(a.mode);
+    r.radius_m = a.radius;
+    r.target_pct = a.target;
+    r.threshold_pct = a.threshold;
+    if (a.share != "residents" && a.share != "area") throw engine::TargetError("share", "must be residents or area");
+    r.share_basis = a.share == "area" ? geo::ShareBasis::area : geo::ShareBasis::residents;
+    r.exclude_neighbours = a.exclude_neighbours;
+    r.campaign = a.campaign;
+    r.landing_base = a.landing_base;
+    const auto data = engine::load_target_data(data_dir);
+    const auto planner = engine::make_planner(*data, catalogue->stadtraeume());
+    const engine::TargetExport file = engine::export_targets(planner, r);
+    const std::string out = a.output.empty() ? file.filename : a.output;
+    if (out == "-") {
+        std::cout.write(file.body.data(), static_cast<std::streamsize>(file.body.size()));
+    } else {
+        std::ofstream f(out, std::ios::binary);
+        f.write(file.body.data(), static_cast<std::streamsize>(file.body.size()));
+        f.close();
+        if (!f) throw std::runtime_error(out + ": cannot write");
+        std::cerr << "wrote " << out << '\n';
+    }
+    std::cerr << "report: " << file.report_json << '\n';
+    for (const auto& w : file.warnings) std::cerr << "warning: " << w << '\n';
+    std::cerr << "landing link: " << file.landing_link << '\n';
+    return 0;
+}
+
 int serve(const std::string& db, const std::string& data_dir, const std::string& frontend_dir,
           http::ServerOptions options, int token_minutes) {
     // Block the shutdown signals before any thread starts, so only sigwait() sees them.
@@ -196,6 +262,7 @@ int serve(const std::string& db, const std::string& data_dir, const std::string&
     config.base_url = "http://" + options.listen + ":" + std::to_string(options.port);
     config.token_lifetime = std::chrono::minutes(token_minutes);
     config.max_body = options.max_body;
+    config.data_dir = data_dir;
     http::Api api(engine, config);
     http::Server server(api, options);
     server.start();
@@ -314,6 +381,24 @@ int main(int argc, char** argv) {
         sub->callback([&kind, what] { kind = what; });
     }
 
+    auto* export_cmd = app.add_subcommand("export", "Export geo-target lists for the ad platforms");
+    export_cmd->require_subcommand(1);
+    ExportArgs ex;
+    auto* targets_cmd = export_cmd->add_subcommand("targets", "Circles or postcodes that reach the residents of Stadträume");
+    targets_cmd->add_option("--stadtraum", ex.stadtraeume, "Stadtraum numbers, e.g. 11 or 2,11,16")->required();
+    targets_cmd->add_option("--platform", ex.platform, "meta, google, snapchat, tiktok, geojson, kml, gpkg")->required();
+    targets_cmd->add_option("--mode", ex.mode, "circles or postcodes (default: circles where the platform has them)");
+    targets_cmd->add_option("--radius", ex.radius, "circle radius in metres (default: 1000 or the platform's minimum)");
+    targets_cmd->add_option("--target", ex.target, "target coverage of the selection in % (1..100)")->capture_default_str();
+    targets_cmd->add_option("--threshold", ex.threshold, "postcode inclusion threshold in % (1..100)")->capture_default_str();
+    targets_cmd->add_option("--share", ex.share, "what the threshold applies to: residents or area")->capture_default_str();
+    targets_cmd->add_flag("--exclude-neighbours", ex.exclude_neighbours, "exclude the neighbouring Stadträume's postcodes (Meta)");
+    targets_cmd->add_option("--campaign", ex.campaign, "campaign name in the file")->capture_default_str();
+    targets_cmd->add_option("--landing-base", ex.landing_base, "map address for the landing link")->capture_default_str();
+    targets_cmd->add_option("-o,--output", ex.output, "output file ('-' for stdout; default: the suggested file name)");
+    targets_cmd->add_option("--db", db, "SpatiaLite file")->capture_default_str();
+    targets_cmd->add_option("--data", data_dir, "bundled data directory (residents, postcodes)")->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -326,6 +411,7 @@ int main(int argc, char** argv) {
             return serve(db, data_dir, frontend_dir, server_options, token_minutes);
         }
         if (user_cmd->parsed()) return user_command(user_action, db, user_name, user_role, password_file);
+        if (export_cmd->parsed()) return export_targets(db, data_dir, ex);
         engine::ImportOptions options;
         if (!mapping_file.empty()) options.mapping = engine::load_mapping_file(mapping_file);
         engine::FieldMapping cli = engine::parse_field_map(map_spec);
@@ -356,6 +442,9 @@ int main(int argc, char** argv) {
             report = engine::import_places(engine, source, options);
         }
         return print_report(report);
+    } catch (const engine::TargetError& e) {
+        std::cerr << "lernorte: error: --" << e.field << ": " << e.what() << '\n';
+        return exit_failed;
     } catch (const std::exception& e) {
         std::cerr << "lernorte: error: " << e.what() << '\n';
         return exit_failed;

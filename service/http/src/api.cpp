@@ -141,7 +141,7 @@ std::string root_url(const Request& req, const std::string& base_url) {
 
 bool private_path(const Request& req) {
     const std::string& p = req.path;
-    return p.rfind("/api/auth/", 0) == 0 || p.rfind("/api/suggestions", 0) == 0 ||
+    return p.rfind("/api/auth/", 0) == 0 || p.rfind("/api/suggestions", 0) == 0 || p.rfind("/api/targets", 0) == 0 ||
            (p.rfind("/api/collections/", 0) == 0 && p.size() > 8 && p.compare(p.size() - 8, 8, "/history") == 0);
 }
 
@@ -149,7 +149,8 @@ bool private_path(const Request& req) {
 
 struct Api::Impl {
     Impl(engine::Engine& e, ApiConfig c)
-        : engine(e), config(std::move(c)), accounts(e.store(), accounts_options(config)), editor(e) {}
+        : engine(e), config(std::move(c)), accounts(e.store(), accounts_options(config)), editor(e),
+          targets(config.data_dir) {}
     static engine::Accounts::Options accounts_options(const ApiConfig& c) {
         engine::Accounts::Options o;
         o.token_lifetime = c.token_lifetime;
@@ -159,6 +160,7 @@ struct Api::Impl {
     ApiConfig config;
     mutable engine::Accounts accounts;
     mutable engine::Editor editor;
+    mutable TargetService targets;
     std::string openapi_template;
     std::string sources;
     mutable Metrics metrics;
@@ -352,7 +354,8 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
             const std::vector<std::string> seg = split_path(req.path);
             const QueryParams params(req.query);
             const std::string root = root_url(req, m_impl->config.base_url);
-            const WriteContext wc{req, params, m_impl->editor, m_impl->accounts, root, root + "/api", m_impl->config.max_body};
+            const WriteContext wc{req,  params, m_impl->editor, m_impl->accounts, m_impl->targets, m_impl->engine.catalogue(),
+                                  root, root + "/api", m_impl->config.max_body};
             if (auto reply = private_route(wc, seg, res.route)) {
                 res.status = reply->status;
                 res.content_type = std::move(reply->content_type);

@@ -9,6 +9,10 @@
 
 #include <lernorte/engine/accounts.hpp>
 #include <lernorte/engine/editor.hpp>
+#include <lernorte/engine/targets.hpp>
+
+#include <memory>
+#include <mutex>
 
 #include <lernorte/engine/catalogue.hpp>
 #include <lernorte/engine/tile_service.hpp>
@@ -68,12 +72,38 @@ Reply lookup(const Context& c);
 Reply stadtraeume_stats(const Context& c);
 Reply categories(const Context& c);
 
+// Geo-target exports (routes_targets.cpp). The planner is built once per set of Stadträume.
+class TargetService {
+public:
+    explicit TargetService(std::string data_dir);
+    /// Throws std::runtime_error when the data directory cannot be read.
+    std::shared_ptr<const geo::TargetPlanner> planner(const engine::Catalogue& catalogue);
+
+private:
+    std::string m_data_dir;
+    std::mutex m_mutex;
+    std::shared_ptr<const engine::TargetData> m_data;
+    std::shared_ptr<const geo::TargetPlanner> m_planner;
+    std::weak_ptr<const engine::Boundaries> m_bounds;
+};
+
+struct TargetContext {
+    const QueryParams& params;
+    const engine::Catalogue& catalogue;
+    TargetService& service;
+    std::string root;
+};
+Reply targets(const TargetContext& c, bool preview);
+Reply target_platforms(const TargetContext& c);
+
 // Accounts, writes, history, suggestions (routes_write.cpp). Never cached.
 struct WriteContext {
     const Request& request;
     const QueryParams& params;
     engine::Editor& editor;
     engine::Accounts& accounts;
+    TargetService& targets;
+    std::shared_ptr<const engine::Catalogue> catalogue;
     std::string root;
     std::string api;
     std::size_t max_body;

@@ -835,6 +835,24 @@ std::optional<Reply> private_route(const WriteContext& c, const std::vector<std:
         }
         return std::nullopt;
     }
+    if (seg[1] == "targets" && n <= 3) {
+        if (!read) not_allowed(m, "GET, HEAD, OPTIONS");
+        const TargetContext tc{c.params, *c.catalogue, c.targets, c.root};
+        if (n == 3 && seg[2] == "platforms") {
+            route = "/api/targets/platforms";
+            return target_platforms(tc);
+        }
+        require_role(c, {"planner", "editor", "admin"}, "export geo-targets");
+        if (n == 2) {
+            route = "/api/targets";
+            return targets(tc, false);
+        }
+        if (seg[2] == "preview") {
+            route = "/api/targets/preview";
+            return targets(tc, true);
+        }
+        return std::nullopt;
+    }
     if (seg[1] == "suggestions") {
         if (n == 2) {
             route = "/api/suggestions";

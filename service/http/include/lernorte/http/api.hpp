@@ -42,6 +42,7 @@ struct ApiConfig {
     std::string openapi_path;   ///< the OpenAPI document template
     std::string sources_path;   ///< data sources and licences (Markdown)
     std::string base_url;       ///< used when a request has no Host header
+    std::string data_dir;       ///< bundled data (residents, postcodes for the geo-target exports)
     std::chrono::seconds token_lifetime{std::chrono::hours(8)};
     std::size_t max_body = 1024 * 1024;  ///< larger request bodies are refused with 413
 };
