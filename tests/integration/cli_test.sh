@@ -177,5 +177,49 @@ out=$("$BIN" user list --db "$WORK/absent.sqlite" 2>&1); rc=$?
 check "user list without a database exits 2" test $rc -eq 2
 check "no database is created by user list" test ! -e "$WORK/absent.sqlite"
 
+# Geo-target exports on the command line: every platform's file opens and keeps its limits.
+X="$BIN export targets --db $SDB --data $DATA"
+declare -A EXT=([meta]=json [google]=csv [snapchat]=json [tiktok]=json [geojson]=geojson [kml]=kml [gpkg]=gpkg)
+for platform in meta google snapchat tiktok geojson kml gpkg; do
+    out=$($X --stadtraum 11,16 --platform "$platform" -o "$WORK/t-$platform.${EXT[$platform]}" 2>&1); rc=$?
+    mv "$WORK/t-$platform.${EXT[$platform]}" "$WORK/t-$platform"
+    check "export $platform exits 0" test $rc -eq 0
+    check "export $platform reports coverage" grep -q '"coverage":' <<<"$out"
+    check "export $platform prints the landing link" grep -q "landing link: .*stadtraum=11,16" <<<"$out"
+done
+check "meta JSON has custom_locations in km" python3 -c "
+import json,sys; d=json.load(open('$WORK/t-meta'))
+locs=[l for s in d['ad_sets'] for l in s['targeting']['geo_locations']['custom_locations']]
+assert locs and all(l['distance_unit']=='kilometer' and 1<=l['radius']<=80 for l in locs)
+assert all(len(str(l['latitude']).split('.')[1])<=6 for l in locs)
+assert all(len(s['targeting']['geo_locations']['custom_locations'])<=200 for s in d['ad_sets'])
+r=d['report']; assert all(k in r for k in ('circles','coverage','spill','residents_inside'))"
+check "google CSV header" test "$(head -1 "$WORK/t-google" | tr -d '\r')" = "Campaign,Latitude,Longitude,Radius,Unit"
+check "google CSV one row per circle" test "$(($(wc -l <"$WORK/t-google") - 1))" -eq "$(python3 -c "import json; print(json.load(open('$WORK/t-meta'))['report']['circles'])")"
+check "snapchat circles in metres" python3 -c "
+import json; d=json.load(open('$WORK/t-snapchat'))
+assert d['circles'] and all(c['unit']=='METERS' and 96<=c['radius']<=100000 for c in d['circles'])"
+check "tiktok is postcodes" python3 -c "
+import json; d=json.load(open('$WORK/t-tiktok')); assert json.dumps(d).count('01')>0 and d['report']['circles']==0"
+for f in geojson kml gpkg; do
+    cp "$WORK/t-$f" "$WORK/open.$f"
+    check "ogrinfo opens the $f export" bash -c "ogrinfo -ro -al -so '$WORK/open.$f' 2>&1 | grep -q 'Feature Count'"
+done
+check "GeoPackage has the circles layer" bash -c "ogrinfo -ro '$WORK/open.gpkg' | grep -q circles"
+out=$($X --stadtraum 18 --platform meta -o "$WORK/bad" 2>&1); rc=$?
+check "unknown Stadtraum exits 2" test $rc -eq 2
+check "unknown Stadtraum is named" grep -q -- "--stadtraum: '18'" <<<"$out"
+out=$($X --stadtraum 11 --platform myspace -o "$WORK/bad" 2>&1); rc=$?
+check "unknown platform exits 2" test $rc -eq 2
+out=$($X --stadtraum 11 --platform meta --radius 500 -o "$WORK/bad" 2>&1); rc=$?
+check "radius below the platform minimum exits 2" test $rc -eq 2
+check "radius error names the limits" grep -q "1 km to 80 km" <<<"$out"
+out=$($X --stadtraum 11 --platform meta --target 0 -o "$WORK/bad" 2>&1); rc=$?
+check "target 0 % exits 2" test $rc -eq 2
+out=$($X --stadtraum 11 --platform tiktok --mode circles -o "$WORK/bad" 2>&1); rc=$?
+check "tiktok circles exits 2" test $rc -eq 2
+check "tiktok circles is explained" grep -q "no radius targeting" <<<"$out"
+check "bad exports write no file" test ! -e "$WORK/bad"
+
 echo "cli: $passed passed, $failed failed"
 test "$failed" -eq 0
