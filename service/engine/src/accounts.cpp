@@ -132,7 +132,9 @@ void Accounts::record_failure(const std::string& key, std::chrono::steady_clock:
     Attempts& a = m_attempts[key];
     a.failures += 1;
     a.last = now;
-    const int over = a.failures - m_options.free_failures;
+    // The slow-down starts once the free failures are used up: the attempt after the
+    // free_failures-th failure already waits.
+    const int over = a.failures - m_options.free_failures + 1;
     if (over > 0) {
         // 1 s, 2 s, 4 s, ... up to max_delay.
         const auto delay = std::min<std::chrono::seconds>(std::chrono::seconds(1LL << std::min(over - 1, 20)),

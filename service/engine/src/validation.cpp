@@ -286,7 +286,7 @@ private:
             } else {
                 return fail("a weekday (Mo..Su) or PH/SH was expected");
             }
-            const Token::Kind next = m_t[m_i + 1].kind;
+            const Token::Kind next = m_i + 1 < m_t.size() ? m_t[m_i + 1].kind : Token::end;  // nothing follows the end token
             if (is_punct(",") && (next == Token::weekday || next == Token::holiday)) {
                 ++m_i;
                 continue;
@@ -331,7 +331,7 @@ private:
             } else if (is_punct("+")) {
                 ++m_i;  // open end
             }
-            const Token::Kind next = m_t[m_i + 1].kind;
+            const Token::Kind next = m_i + 1 < m_t.size() ? m_t[m_i + 1].kind : Token::end;  // nothing follows the end token
             if (is_punct(",") && (next == Token::time || next == Token::vartime ||
                                   (next == Token::punct && m_t[m_i + 1].text == "("))) {
                 ++m_i;
