@@ -21,10 +21,19 @@ struct DresdenApi {
 
     DresdenApi()
         : engine(storage::open_spatialite(dir.file("dresden.sqlite"))),
-          api(engine, http::ApiConfig{LERNORTE_FRONTEND_DIR, LERNORTE_OPENAPI_PATH, LERNORTE_SOURCES_PATH,
-                                      "http://127.0.0.1:8080"}) {
+          api(engine, config()) {
         engine::seed_bundled(engine, LERNORTE_TEST_DATA_DIR);
         api.set_ready(true);
+    }
+
+    static http::ApiConfig config() {
+        http::ApiConfig c;
+        c.frontend_dir = LERNORTE_FRONTEND_DIR;
+        c.openapi_path = LERNORTE_OPENAPI_PATH;
+        c.sources_path = LERNORTE_SOURCES_PATH;
+        c.base_url = "http://127.0.0.1:8080";
+        c.data_dir = LERNORTE_TEST_DATA_DIR;
+        return c;
     }
 
     static DresdenApi& shared() {

@@ -825,7 +825,9 @@ std::optional<Reply> private_route(const WriteContext& c, const std::vector<std:
             if (m != "POST") not_allowed(m, "POST, OPTIONS");
             const std::string* auth = header(c.request, "authorization");
             identify(c);
-            c.accounts.logout(auth->substr(7));
+            // The token as identify() read it: spaces after "Bearer" are not part of it.
+            const auto token_start = auth->find_first_not_of(' ', 7);
+            c.accounts.logout(token_start == std::string::npos ? std::string() : auth->substr(token_start));
             return no_content();
         }
         if (seg[2] == "me") {

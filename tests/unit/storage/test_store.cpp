@@ -120,7 +120,7 @@ TEST_CASE("a new file gets the current schema, WAL mode and three spatial indexe
     const std::string path = dir.file("lernorte.sqlite");
     auto store = open_spatialite(path);
     CHECK(store->schema_version() == current_schema_version());
-    CHECK(current_schema_version() == 2);
+    CHECK(current_schema_version() == 3);
     CHECK(store->data_version() == 0);
     CHECK(store->stadtraeume().empty());
     CHECK_FALSE(store->outline().has_value());
@@ -129,7 +129,7 @@ TEST_CASE("a new file gets the current schema, WAL mode and three spatial indexe
     RawDb raw(path);
     CHECK(raw.scalar("PRAGMA journal_mode") == "wal");
     CHECK(raw.scalar("SELECT count(*) FROM geometry_columns WHERE spatial_index_enabled = 1") == "3");
-    CHECK(raw.scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)") == "1,2");
+    CHECK(raw.scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)") == "1,2,3");
     CHECK(raw.scalar("SELECT count(*) FROM spatial_ref_sys WHERE srid IN (4326, 25833)") == "2");
     for (const char* table : {"meta", "stadtraeume", "city_outline", "places", "places_fts", "users", "revisions",
                               "suggestions"}) {
@@ -531,13 +531,14 @@ TEST_CASE("opening a version 1 file upgrades it and keeps its data") {
         CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'users'") == "0");
     }
     auto store = open_spatialite(path);
-    CHECK(store->schema_version() == 2);
+    CHECK(store->schema_version() == 3);
     CHECK(store->data_version() == 1);
     REQUIRE(store->place(id).has_value());
     CHECK(store->place(id)->name == full_place().name);
     RawDb raw(path);
     CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'revisions', 'suggestions')") == "3");
-    CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "2");
+    CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "3");
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'") == "1");
 }
 
 TEST_CASE("a file from a newer lernorte is refused and left alone") {
@@ -546,15 +547,15 @@ TEST_CASE("a file from a newer lernorte is refused and left alone") {
     (void)open_spatialite(path);
     {
         RawDb raw(path);
-        raw.exec("INSERT INTO schema_version (version, applied_at) VALUES (3, '2030-01-01T00:00:00Z')");
+        raw.exec("INSERT INTO schema_version (version, applied_at) VALUES (4, '2030-01-01T00:00:00Z')");
     }
     CHECK_THROWS_AS(open_spatialite(path), SchemaTooNew);
     CHECK_THROWS_WITH(open_spatialite(path),
-                      path + ": database schema version 3 is newer than this lernorte (supports up to 2); "
+                      path + ": database schema version 4 is newer than this lernorte (supports up to 3); "
                              "upgrade lernorte");
     CHECK_THROWS_AS(detail::open_spatialite_at_version(path, 1), SchemaTooNew);
     RawDb raw(path);
-    CHECK(raw.scalar("SELECT max(version) FROM schema_version") == "3");
+    CHECK(raw.scalar("SELECT max(version) FROM schema_version") == "4");
 }
 
 TEST_CASE("a file that is not a SQLite database is an error naming the file") {
