@@ -635,3 +635,76 @@ TEST_CASE("citizens suggest places; editors decide", "[http][write][suggestions]
         CHECK(json(w.as(w.anna, "GET", std::string(items) + "/" + second + "/history"))["status"] == "archived");
     }
 }
+
+TEST_CASE("geo-target exports answer planners with the platform's file and refuse bad requests", "[write][targets]") {
+    auto& w = WriteApi::shared();
+    const std::string meta = "/api/targets?stadtraum=11&platform=meta";
+    SECTION("a token of a planner or an editor is needed") {
+        const auto anonymous = w.send("GET", meta);
+        CHECK(anonymous.status == 401);
+        REQUIRE(anonymous.header("WWW-Authenticate") != nullptr);
+        CHECK(w.as(w.paula, "GET", meta).status == 200);
+        CHECK(w.as(w.anna, "GET", meta).status == 200);
+        CHECK(w.send("GET", "/api/targets/platforms").status == 200);  // the limits are public
+    }
+    SECTION("the file is the platform's, with a download name and no caching") {
+        const auto r = w.as(w.paula, "GET", "/api/targets?stadtraum=2,11,16&platform=google");
+        REQUIRE(r.status == 200);
+        CHECK(r.content_type.rfind("text/csv", 0) == 0);
+        REQUIRE(r.header("Content-Disposition") != nullptr);
+        CHECK(r.header("Content-Disposition")->find("lernorte-google-stadtraum-2-11-16.csv") != std::string::npos);
+        REQUIRE(r.header("Cache-Control") != nullptr);
+        CHECK(*r.header("Cache-Control") == "no-store");
+        CHECK(r.body.rfind("Campaign,Latitude,Longitude,Radius,Unit", 0) == 0);
+        const auto m = json(w.as(w.paula, "GET", meta));
+        REQUIRE(m.HasMember("report"));
+        for (const char* key : {"circles", "coverage", "spill", "residents_inside"}) CHECK(m["report"].HasMember(key));
+        const auto& loc = m["ad_sets"][0]["targeting"]["geo_locations"]["custom_locations"][0];
+        CHECK(loc["distance_unit"] == "kilometer");
+        CHECK(loc["radius"].GetDouble() >= 1.0);
+    }
+    SECTION("the preview has the figures, the warnings, the landing link and the areas to draw") {
+        const auto r = w.as(w.paula, "GET", "/api/targets/preview?stadtraum=16&platform=snapchat&radius=300&target=90");
+        REQUIRE(r.status == 200);
+        const auto p = json(r);
+        CHECK(p["platform"] == "snapchat");
+        CHECK(p["report"]["circles"].GetInt() > 1);
+        CHECK(p["report"]["coverage"].GetDouble() >= 90.0);
+        CHECK(std::string(p["landing_link"].GetString()).find("stadtraum=16") != std::string::npos);
+        CHECK(std::string(p["landing_link"].GetString()).find("utm_source=") != std::string::npos);
+        CHECK(p["features"]["type"] == "FeatureCollection");
+        CHECK(p["features"]["features"].Size() == p["report"]["circles"].GetUint() + 1);  // the Stadtraum and the circles
+    }
+    SECTION("bad requests are problems naming the parameter") {
+        const std::pair<const char*, const char*> cases[] = {
+            {"/api/targets?platform=meta", "stadtraum"},
+            {"/api/targets?stadtraum=18&platform=meta", "stadtraum"},
+            {"/api/targets?stadtraum=eleven&platform=meta", "stadtraum"},
+            {"/api/targets?stadtraum=11", "platform"},
+            {"/api/targets?stadtraum=11&platform=myspace", "platform"},
+            {"/api/targets?stadtraum=11&platform=meta&radius=500", "radius"},
+            {"/api/targets?stadtraum=11&platform=meta&radius=90000", "radius"},
+            {"/api/targets?stadtraum=11&platform=snapchat&radius=50", "radius"},
+            {"/api/targets?stadtraum=11&platform=meta&target=0", "target"},
+            {"/api/targets?stadtraum=11&platform=meta&target=101", "target"},
+            {"/api/targets?stadtraum=11&platform=meta&mode=postcodes&threshold=0", "threshold"},
+            {"/api/targets?stadtraum=11&platform=tiktok&mode=circles", "mode"},
+            {"/api/targets?stadtraum=11&platform=google&exclude_neighbours=true", "exclude_neighbours"},
+            {"/api/targets?stadtraum=11&platform=meta&share=both", "share"},
+            {"/api/targets?stadtraum=11&platform=meta&colour=red", "colour"},
+        };
+        for (const auto& [target, field] : cases) {
+            INFO(target);
+            const auto r = w.as(w.paula, "GET", target);
+            CHECK(r.status == 400);
+            CHECK(r.content_type == "application/problem+json");
+            const auto p = json(r);
+            REQUIRE(p.HasMember("detail"));
+            if (std::string(field) != "colour") {
+                REQUIRE(p.HasMember("errors"));
+                CHECK(p["errors"][0]["field"] == field);
+            }
+        }
+        CHECK(w.as(w.paula, "POST", meta).status == 405);
+    }
+}
