@@ -7,6 +7,9 @@ import {
 } from './state.js';
 import { createI18n } from './i18n.js';
 import { getJSON, isAbort } from './api.js';
+import { createPicker } from './picker.js';
+import { createEditor } from './editor.js';
+import { createSuggest } from './suggest.js';
 import { categoryColor, categoryLabel, CATEGORY_KEYS } from './categories.js';
 import { placeList, placeDetail, orte100View, abcView, stadtraumFigures, legend, esc } from './render.js';
 import { quantileClasses, classify } from './geom.js';
@@ -144,7 +147,10 @@ function navigate(patch, { push = true, focus = null } = {}) {
   if (push) history.pushState(null, '', `#${hash}`);
   else history.replaceState(null, '', `#${hash}`);
   app.lastHash = location.hash;
-  applyState(next, prev, { user: true, focus });
+  const keepFlash = Boolean(app.flashPending);
+  app.flashPending = false;
+  if (keepFlash) app.flashSet = location.hash;
+  applyState(next, prev, { user: true, focus, keepFlash });
 }
 
 function onPopState() {
@@ -197,12 +203,17 @@ async function applyState(s, prevState, opts = {}) {
 
   // the panel
   const collection = s.view === 'orte100' || s.view === 'abc';
-  $('finder').hidden = collection || Boolean(s.place);
-  $('figures').hidden = collection || Boolean(s.place);
-  $('results').hidden = collection || Boolean(s.place);
+  const tool = s.view === 'editor' || s.view === 'suggest';
+  $('finder').hidden = collection || tool || Boolean(s.place);
+  $('figures').hidden = collection || tool || Boolean(s.place);
+  $('results').hidden = collection || tool || Boolean(s.place);
   $('collection').hidden = !collection || Boolean(s.place);
+  $('editor').hidden = s.view !== 'editor' || Boolean(s.place);
+  $('suggest').hidden = s.view !== 'suggest' || Boolean(s.place);
   $('detail').hidden = !s.place;
-  requestAnimationFrame(() => app.map.invalidateSize({ pan: false }));
+  if (opts.user && !opts.keepFlash && app.flashSet !== location.hash) setFlash('');
+  // the editors' and the suggestion view show the map as a strip on phones: keep its centre then
+  requestAnimationFrame(() => app.map.invalidateSize({ pan: tool }));
 
   if (opts.user && prevState && prevState.view !== s.view && !s.place) focusView(s.view);
   if (!prev || prev.place !== s.place) showDetail(s.place, { focus: opts.user && s.place });
@@ -214,7 +225,43 @@ async function applyState(s, prevState, opts = {}) {
   } else if (!s.place && prev && prev.place) {
     renderResults();
   }
+  const toolOpts = { user: Boolean(opts.user), relabel };
+  if (app.editor) await app.editor.apply(s, toolOpts);
+  if (app.suggest) await app.suggest.apply(s, toolOpts);
   if (opts.focus) focusEl(opts.focus);
+}
+
+// ---------------------------------------------------------------- editors and suggestions
+
+/** A message over the panel that outlives one navigation (e.g. "saved" above the place saved). */
+function setFlash(text) {
+  const el = $('flash');
+  if (!el) return;
+  el.textContent = text;
+  app.flashSet = text ? location.hash : null;
+}
+
+/** After a write of this browser: the list, the markers, the tiles and the detail load anew. */
+function afterWrite() {
+  app.detail = null;
+  app.results.key = '';
+  if (app.mvt) app.mvt.redraw();
+  refreshResultsSoon();
+}
+
+function toolEnv() {
+  return {
+    app,
+    t,
+    navigate: (patch, opts) => navigate(patch, opts),
+    hrefFor,
+    catLabel,
+    picker: app.picker,
+    map: app.map,
+    afterWrite,
+    flash: (text) => { setFlash(text); app.flashPending = true; },
+    languageName: (code) => app.i18n.languageName(code),
+  };
 }
 
 function focusEl(el) {
@@ -230,10 +277,16 @@ function focusView(view) {
 function updateTabs() {
   for (const a of document.querySelectorAll('a[data-view]')) {
     const v = a.dataset.view;
-    a.setAttribute('href', hrefFor({ view: v, place: null }));
+    a.setAttribute('href', hrefFor({ view: v, place: null, ed: null, item: null }));
     if (a.closest('nav')) {
-      if (v === app.state.view) a.setAttribute('aria-current', 'page');
-      else a.removeAttribute('aria-current');
+      if (v === app.state.view) {
+        a.setAttribute('aria-current', 'page');
+        // on a phone the tabs scroll sideways: keep the current one in sight
+        const ul = a.closest('ul');
+        if (ul && ul.scrollWidth > ul.clientWidth) a.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      } else {
+        a.removeAttribute('aria-current');
+      }
     }
   }
 }
@@ -333,7 +386,7 @@ function wireControls() {
     const tab = e.target.closest('a[data-view]');
     if (tab) {
       e.preventDefault();
-      navigate({ view: tab.dataset.view, place: null });
+      navigate({ view: tab.dataset.view, place: null, ed: null, item: null });
       return;
     }
     const skip = e.target.closest('a[data-skip]');
@@ -386,6 +439,8 @@ function closeDetail() {
     if (link && link.offsetParent) link.focus();
     else if (!$('results').hidden) focusEl('results-title');
     else if (!$('collection').hidden) focusEl('collection-title');
+    else if (!$('editor').hidden) focusEl($('ed-page-title') || 'editor-title');
+    else if (!$('suggest').hidden) focusEl('suggest-title');
     else focusEl(app.map.getContainer());
   });
 }
@@ -550,6 +605,15 @@ function createMap() {
   map.createPane('stadtraeume').style.zIndex = 350;
   map.createPane('lernorte-points').style.zIndex = 390;
   app.markers = L.layerGroup().addTo(map);
+  app.picker = createPicker(map);
+  map.on('click', (e) => {
+    if (!app.picker.active) return;
+    if (app.picker.yieldToPlaces && app.mvt) {
+      const hit = app.mvt.hitTest(e.latlng);
+      if (hit && hit.type !== 'stadtraum') return; // the tile layer opens the place (onFeatureClick)
+    }
+    app.picker.click(e.latlng);
+  });
 
   const legendCtl = L.control({ position: 'topright' });
   legendCtl.onAdd = () => {
@@ -620,7 +684,10 @@ async function initTiles() {
       app.fallback = L.geoJSON(fc, {
         pane: 'stadtraeume',
         style: () => ({ color: '#28283c', weight: 1.2, fillOpacity: app.map.getZoom() >= MARKER_ZOOM ? 0.2 : 0.45, fillColor: '#ffffff' }),
-        onEachFeature: (f, layer) => layer.on('click', (e) => stadtraumPopup(f.properties, e.latlng)),
+        onEachFeature: (f, layer) => layer.on('click', (e) => {
+          if (app.picker && app.picker.active) return; // the click reaches the map, which picks
+          stadtraumPopup(f.properties, e.latlng);
+        }),
       }).addTo(app.map);
     } catch (err) {
       console.warn('Stadträume', err);
@@ -630,6 +697,8 @@ async function initTiles() {
 }
 
 function onFeatureClick(hit) {
+  // while a form picks a position, a click picks (see createMap); on the editors' home places still open
+  if (app.picker && app.picker.active && (!app.picker.yieldToPlaces || hit.type === 'stadtraum')) return;
   if (hit.type === 'place' && hit.props.id) {
     app.returnFocus = String(hit.props.id);
     navigate({ place: String(hit.props.id) });
@@ -668,7 +737,11 @@ function updateMarkers(features) {
       keyboard: true,
       riseOnHover: true,
     });
-    m.on('click', () => { app.returnFocus = p.id; navigate({ place: p.id }); });
+    m.on('click', (e) => {
+      if (app.picker && app.picker.active && !app.picker.yieldToPlaces) { app.picker.click(e.latlng); return; }
+      app.returnFocus = p.id;
+      navigate({ place: p.id });
+    });
     m.addTo(app.markers);
     const el = m.getElement();
     if (el) { el.setAttribute('aria-label', p.name); el.dataset.id = p.id; }
@@ -810,6 +883,7 @@ async function showDetail(id, { focus = false } = {}) {
   app.detail = f;
   box.innerHTML = placeDetail(f, renderCtx());
   if (navigator.share) box.querySelector('[data-action="native-share"]').hidden = false;
+  if (app.editor) app.editor.decorateDetail(box.querySelector('article.detail'), f);
   showSelected(f);
   const [lon, lat] = f.geometry.coordinates;
   const ll = L.latLng(lat, lon);
@@ -837,6 +911,9 @@ async function boot() {
   app.config = { ...DEFAULT_CONFIG, ...(await configP) };
   createMap();
   wireControls();
+  app.editor = createEditor(toolEnv());
+  app.suggest = createSuggest(toolEnv());
+  app.editor.init();
   const tilesP = initTiles();
   [app.categories, app.stats] = await Promise.all([catsP, statsP]);
   rebuildControls();

@@ -10,6 +10,7 @@ import L from 'leaflet';
 import { parseTile } from './mvtparse.js';
 import { pointInRings, nearestPoint } from './geom.js';
 import { categoryColor, CATEGORY_KEYS } from './categories.js';
+import { cacheMode } from './api.js';
 
 /**
  * The places of the loaded tiles, drawn on one canvas over the view (plus a margin for panning), so
@@ -248,7 +249,7 @@ export const MvtLayer = L.GridLayer.extend({
     const ctrl = new AbortController();
     this._ctrl.set(key, ctrl);
     this.stats.requests++;
-    fetch(this.tileUrl(coords), { signal: ctrl.signal })
+    fetch(this.tileUrl(coords), { signal: ctrl.signal, cache: cacheMode() })
       .then(async (res) => {
         this.stats.statuses.push(res.status);
         let data;

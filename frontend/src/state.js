@@ -4,7 +4,11 @@
 // a fragment never reaches the server, so any static host works and the query string stays free
 // for campaign parameters (utm_*), which the server ignores on static files.
 
-export const VIEWS = ['map', 'list', 'orte100', 'abc'];
+export const VIEWS = ['map', 'list', 'orte100', 'abc', 'suggest', 'editor'];
+// Pages of the editors' view (view=editor&ed=…); `item` is the place or queue entry they work on.
+export const EDITOR_PAGES = ['home', 'new', 'edit', 'history', 'queue'];
+export const QUEUE_STATUSES = ['pending', 'accepted', 'rejected', 'all'];
+export const QUEUE_KINDS = ['all', 'suggestion', 'candidate'];
 export const LANGS = ['de', 'en', 'uk', 'ar'];
 export const TARGET_GROUPS = ['children', 'youth', 'families', 'adults', 'seniors', 'newcomers', 'everyone'];
 export const WHEELCHAIR = ['yes', 'limited', 'no', 'unknown'];
@@ -32,6 +36,10 @@ export function emptyState() {
     stadtraum: null,     // 1..17
     map: null,           // {z, lat, lon}
     basemap: null,       // 'none' or null
+    ed: null,            // page of the editors' view (EDITOR_PAGES), null: home
+    item: null,          // id of the place (edit, history), queue entry (queue) or suggestion (suggest)
+    qs: 'pending',       // queue: status filter
+    qk: 'all',           // queue: kind filter (citizens' suggestions, 2016/17 candidates)
   };
 }
 
@@ -83,6 +91,14 @@ export function parseHash(hash, categories = null) {
     s.map = { z: m[0], lat: m[1], lon: m[2] };
   }
   if (p.get('basemap') === 'none') s.basemap = 'none';
+  if (s.view === 'editor') {
+    const ed = p.get('ed');
+    if (EDITOR_PAGES.includes(ed) && ed !== 'home') s.ed = ed;
+    if (QUEUE_STATUSES.includes(p.get('qs'))) s.qs = p.get('qs');
+    if (QUEUE_KINDS.includes(p.get('qk'))) s.qk = p.get('qk');
+  }
+  const item = p.get('item');
+  if ((s.view === 'editor' || s.view === 'suggest') && item && /^[A-Za-z0-9._:-]{1,100}$/.test(item)) s.item = item;
   return s;
 }
 
@@ -96,6 +112,12 @@ export function toHash(s, { withMap = true } = {}) {
   const parts = [];
   const add = (k, v) => parts.push(`${k}=${encodeURIComponent(v).replace(/%2C/g, ',').replace(/%2F/g, '/')}`);
   if (s.view && s.view !== 'map') add('view', s.view);
+  if (s.view === 'editor') {
+    if (s.ed && s.ed !== 'home') add('ed', s.ed);
+    if (s.qs && s.qs !== 'pending') add('qs', s.qs);
+    if (s.qk && s.qk !== 'all') add('qk', s.qk);
+  }
+  if (s.item && (s.view === 'editor' || s.view === 'suggest')) add('item', s.item);
   if (s.place) add('place', s.place);
   if (s.category.length) add('category', s.category.join(','));
   if (s.target_group.length) add('target_group', s.target_group.join(','));

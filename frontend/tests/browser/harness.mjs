@@ -1,7 +1,8 @@
 // Test harness: the real lernorte server on a free port, Debian's Chromium through playwright-core.
 // Nothing here reaches beyond 127.0.0.1: every other request of the page is aborted.
-import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,8 +23,12 @@ const CHROME_FLAGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--hide-scrollbars', '--mute-audio',
 ];
 
-/** Starts `lernorte serve` on a fresh database and a free port. */
-export async function startServer({ timeoutMs = 60000 } = {}) {
+/**
+ * Starts `lernorte serve` on a fresh database and a free port.
+ * users: [{name, role, password}] are added with `lernorte user add` once the server has created
+ * the database (the server reads accounts per request, so they can log in at once).
+ */
+export async function startServer({ timeoutMs = 60000, users = [] } = {}) {
   if (!existsSync(BIN)) throw new Error(`no lernorte binary at ${BIN} (set LERNORTE_BIN or build it)`);
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no ${DIST}/index.html: run "npm run build" in frontend/ first`);
   const dir = await mkdtemp(join(tmpdir(), 'lernorte-fe-'));
@@ -46,8 +51,21 @@ export async function startServer({ timeoutMs = 60000 } = {}) {
   proc.removeAllListeners('exit');
   proc.removeAllListeners('error');
   proc.on('error', () => {});
+  for (const u of users) {
+    const pw = join(dir, `pw-${u.name}`);
+    await writeFile(pw, `${u.password}\n`, { mode: 0o600 });
+    try {
+      await promisify(execFile)(BIN, ['user', 'add', u.name, '--role', u.role, '--db', join(dir, 't.sqlite'), '--password-file', pw]);
+    } catch (e) {
+      proc.kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`lernorte user add ${u.name}: ${e.stderr || e.message}`);
+    }
+    await rm(pw, { force: true });
+  }
   return {
     port,
+    db: join(dir, 't.sqlite'),
     url: `http://127.0.0.1:${port}/`,
     async stop() {
       if (proc.exitCode === null) {

@@ -59,3 +59,19 @@ test('tile query carries only what the tile routes accept', () => {
   assert.equal(tileParams(s).toString(), 'category=bibliothek&target_group=families&language=ar&free=true&wheelchair=yes');
   assert.equal(activeFilterCount(s), 5);
 });
+
+test('the editors\' pages and the suggestion status are in the fragment', () => {
+  const s = { ...emptyState(), view: 'editor', ed: 'queue', item: '51887381-ef62-44af-8062-c7d919fbc60d', qs: 'all', qk: 'candidate' };
+  const h = toHash(s);
+  assert.equal(h, 'view=editor&ed=queue&qs=all&qk=candidate&item=51887381-ef62-44af-8062-c7d919fbc60d');
+  assert.deepEqual(parseHash(`#${h}`), s);
+  assert.equal(toHash({ ...emptyState(), view: 'editor' }), 'view=editor');
+  const sg = parseHash('#view=suggest&item=eef03fdb-a48c-4d11-b685-7083613b1cab');
+  assert.equal(sg.item, 'eef03fdb-a48c-4d11-b685-7083613b1cab');
+  assert.equal(toHash(sg), 'view=suggest&item=eef03fdb-a48c-4d11-b685-7083613b1cab');
+  // editor parameters mean nothing in other views, and bad ones are dropped
+  assert.deepEqual(parseHash('#view=list&ed=new&item=x&qs=all'), { ...emptyState(), view: 'list' });
+  const bad = parseHash('#view=editor&ed=drop&item=<b>&qs=maybe&qk=robots');
+  assert.deepEqual([bad.ed, bad.item, bad.qs, bad.qk], [null, null, 'pending', 'all']);
+  assert.equal(toHash({ ...emptyState(), view: 'list', ed: 'new', item: 'x' }), 'view=list', 'left out outside their views');
+});

@@ -432,7 +432,9 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
             return shared;
         }
         res.headers.emplace_back("ETag", etag);
-        res.headers.emplace_back("Cache-Control", "public, max-age=60");
+        // no-cache: browsers and CDNs may keep answers but revalidate each use (If-None-Match -> 304),
+        // so a write is on every map with the next request.
+        res.headers.emplace_back("Cache-Control", "public, no-cache");
         res.headers.emplace_back("Vary", "Accept, Accept-Encoding");
         if (res.body.size() >= 1024 && gzipped) {
             if (auto z = gzip(res.body)) {
