@@ -681,6 +681,10 @@ public:
     void replace_stadtraeume(const std::vector<Stadtraum>& areas) override {
         m_catalogue_writes = true;
         guarded("replace_stadtraeume", [&] {
+            static const std::string bump_boundaries =
+                "INSERT INTO meta (key, value) VALUES ('boundaries_version', 1) "
+                "ON CONFLICT (key) DO UPDATE SET value = value + 1";
+            Statement(*m_conn, bump_boundaries).run();
             static const std::string clear = "DELETE FROM stadtraeume";
             static const std::string insert =
                 "INSERT INTO stadtraeume (nr, name, short_name, area_km2, population, foreign_pct, "
@@ -715,6 +719,10 @@ public:
                 "INSERT INTO city_outline (id, source, license, geom) VALUES (1, ?1, ?2, ?3) "
                 "ON CONFLICT (id) DO UPDATE SET source = excluded.source, license = excluded.license, "
                 "geom = excluded.geom";
+            static const std::string bump_boundaries =
+                "INSERT INTO meta (key, value) VALUES ('boundaries_version', 1) "
+                "ON CONFLICT (key) DO UPDATE SET value = value + 1";
+            Statement(*m_conn, bump_boundaries).run();
             const auto geom = to_spatialite_geometry(*m_conn, outline, "city outline");
             Statement st(*m_conn, upsert);
             st.bind_text_or_null(1, source).bind_text_or_null(2, license);
@@ -1199,6 +1207,12 @@ public:
     std::int64_t data_version() const override {
         std::lock_guard lock(m_conn->mutex());
         return query_int(*m_conn, "SELECT value FROM meta WHERE key = 'catalogue_version'");
+    }
+
+    std::int64_t boundaries_version() const override {
+        static const std::string sql = "SELECT coalesce((SELECT value FROM meta WHERE key = 'boundaries_version'), 0)";
+        std::lock_guard lock(m_conn->mutex());
+        return query_int(*m_conn, sql);
     }
 
     int schema_version() const override {

@@ -32,14 +32,13 @@ Editor::Editor(Engine& engine) : m_engine(engine) {}
 
 std::optional<storage::Place> Editor::place(const std::string& id) const { return m_engine.store().place(id); }
 
-storage::Place Editor::write(storage::Place next, const std::optional<storage::Place>& previous,
-                             const std::string& author, const std::string& action, const std::string& note,
-                             const std::optional<storage::Suggestion>& decided) {
-    // Caller holds the write lock.
+storage::Place Editor::write(std::unique_lock<std::mutex>& lock, storage::Place next,
+                             const std::optional<storage::Place>& previous, const std::string& author,
+                             const std::string& action, const std::string& note) {
     auto& store = m_engine.store();
     auto tx = store.begin();
     const auto outcome = tx->upsert_place(next);
-    if (outcome == storage::UpsertOutcome::unchanged && !decided) return next;  // nothing to record
+    if (outcome == storage::UpsertOutcome::unchanged) return next;  // nothing to record
     storage::Revision r;
     r.place_id = next.id;
     r.version = next.version;
@@ -48,10 +47,12 @@ storage::Place Editor::write(storage::Place next, const std::optional<storage::P
     r.note = note;
     r.previous = previous;
     r.state = next;
-    if (outcome != storage::UpsertOutcome::unchanged) tx->add_revision(r);
-    if (decided) tx->put_suggestion(*decided);
+    tx->add_revision(r);
     tx->commit();
-    m_engine.publish_places();
+    // The next writer may commit while this one waits for its publication.
+    const std::int64_t version = store.data_version();
+    lock.unlock();
+    m_engine.publish_at_least(version);
     return next;
 }
 
@@ -64,7 +65,7 @@ storage::Place Editor::create(storage::Place input, const std::string& author) {
     if (input.status.empty()) input.status = "published";
     derive(input, *catalogue);
     check(input, *catalogue);
-    return write(std::move(input), std::nullopt, author, "create", {}, std::nullopt);
+    return write(lock, std::move(input), std::nullopt, author, "create", {});
 }
 
 storage::Place Editor::update(const std::string& id, storage::Place input, std::int64_t expected_version,
@@ -84,7 +85,7 @@ storage::Place Editor::update(const std::string& id, storage::Place input, std::
     if (input.status.empty()) input.status = current->status == "archived" ? "published" : current->status;
     derive(input, *catalogue);
     check(input, *catalogue);
-    return write(std::move(input), current, author, "update", {}, std::nullopt);
+    return write(lock, std::move(input), current, author, "update", {});
 }
 
 storage::Place Editor::archive(const std::string& id, std::int64_t expected_version, const std::string& author,
@@ -100,7 +101,7 @@ storage::Place Editor::archive(const std::string& id, std::int64_t expected_vers
     if (current->status == "archived") return *current;
     storage::Place next = *current;
     next.status = "archived";
-    return write(std::move(next), current, author, "archive", note, std::nullopt);
+    return write(lock, std::move(next), current, author, "archive", note);
 }
 
 storage::Place Editor::restore(const std::string& id, std::int64_t version, std::int64_t expected_version,
@@ -127,8 +128,7 @@ storage::Place Editor::restore(const std::string& id, std::int64_t version, std:
     next.version = current->version;
     next.updated_at = current->updated_at;
     derive(next, *m_engine.catalogue());
-    return write(std::move(next), current, author, "restore", "restored version " + std::to_string(version),
-                 std::nullopt);
+    return write(lock, std::move(next), current, author, "restore", "restored version " + std::to_string(version));
 }
 
 std::vector<storage::Revision> Editor::history(const std::string& id) const {
@@ -234,7 +234,9 @@ storage::Place Editor::accept(const std::string& id, const std::optional<storage
         tx->add_revision(r);
         tx->put_suggestion(*s);
         tx->commit();
-        m_engine.publish_places();
+        const std::int64_t version = store.data_version();
+        lock.unlock();
+        m_engine.publish_at_least(version);
         return next;
     }
     const auto current = store.place(id);
@@ -249,7 +251,7 @@ storage::Place Editor::accept(const std::string& id, const std::optional<storage
     next.status = "published";
     derive(next, *catalogue);
     check(next, *catalogue);
-    return write(std::move(next), current, author, "publish", "verified candidate", std::nullopt);
+    return write(lock, std::move(next), current, author, "publish", "verified candidate");
 }
 
 void Editor::reject(const std::string& id, const std::string& reason, const std::string& author) {
@@ -277,7 +279,7 @@ void Editor::reject(const std::string& id, const std::string& reason, const std:
     }
     storage::Place next = *current;
     next.status = "archived";
-    write(std::move(next), current, author, "archive", "rejected: " + reason, std::nullopt);
+    write(lock, std::move(next), current, author, "archive", "rejected: " + reason);
 }
 
 }  // namespace lernorte::engine

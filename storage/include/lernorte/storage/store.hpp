@@ -95,6 +95,8 @@ public:
 
     /// A counter that grows with every committed write to the catalogue (catalogue version).
     [[nodiscard]] virtual std::int64_t data_version() const = 0;
+    /// A counter that grows with every committed change of the Stadträume or the outline.
+    [[nodiscard]] virtual std::int64_t boundaries_version() const = 0;
     [[nodiscard]] virtual int schema_version() const = 0;
 };
 

@@ -131,9 +131,11 @@ public:
     void set_suggestion_policy(SuggestionPolicy p) { m_policy = p; }
 
 private:
-    storage::Place write(storage::Place next, const std::optional<storage::Place>& previous,
-                         const std::string& author, const std::string& action, const std::string& note,
-                         const std::optional<storage::Suggestion>& decided);
+    /// Commits a place and its revision; releases `lock` after the commit and returns once the
+    /// read model shows the write.
+    storage::Place write(std::unique_lock<std::mutex>& lock, storage::Place next,
+                         const std::optional<storage::Place>& previous, const std::string& author,
+                         const std::string& action, const std::string& note);
 
     Engine& m_engine;
     SuggestionPolicy m_policy;

@@ -24,9 +24,11 @@ public:
 
     /// Rebuilds the read model from the store and publishes it.
     void reload();
-    /// After a write of places only: rebuilds the places part of the read model and keeps the
-    /// current snapshot's Stadträume and outline (and what is derived from them).
-    void publish_places();
+    /// After a write of places: returns once a snapshot of at least `version` is published.
+    /// Concurrent writers share the work: one rebuild covers every commit made before it
+    /// started. Keeps the current snapshot's Stadträume and outline (and what is derived from
+    /// them) unless they changed in the store meanwhile; then it reloads everything.
+    void publish_at_least(std::int64_t version);
 
     /// Reloads when the store holds a newer version than the published read model (a write
     /// from another process, e.g. `lernorte import` into the file a server is serving).
@@ -43,7 +45,11 @@ private:
     LoadMode m_mode;
     mutable std::mutex m_snapshot_mutex;  // guards only the pointer swap
     std::shared_ptr<const Catalogue> m_current;
+    std::int64_t m_boundaries_version = -1;  // of the published snapshot; guarded by m_publish_mutex
     std::mutex m_write_mutex;
+    std::mutex m_publish_mutex;  // one rebuild at a time
+
+    void swap_in(std::shared_ptr<const Catalogue> next);
 };
 
 }  // namespace lernorte::engine
