@@ -57,6 +57,7 @@ bench: bench-deps frontend
 	bench/run.sh $(BENCH_DIR)
 	bench/tiles/run.sh $(BENCH_DIR)
 	bench/writes/run.sh $(BENCH_DIR)
+	$(BENCH_DIR)/bench/lernorte_bench_targets --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2
 
 clean:
 	rm -rf build
