@@ -16,42 +16,15 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "gdal_handles.hpp"
+
 namespace lernorte::geo {
 
 namespace {
 
-void ensure_registered() {
-    static const bool registered = [] {
-        GDALAllRegister();
-        return true;
-    }();
-    (void)registered;
-}
+using namespace detail;
 
-struct DatasetDeleter {
-    void operator()(GDALDatasetH ds) const noexcept { GDALClose(ds); }
-};
-struct FeatureDeleter {
-    void operator()(OGRFeatureH f) const noexcept { OGR_F_Destroy(f); }
-};
-struct GeometryDeleter {
-    void operator()(OGRGeometryH g) const noexcept { OGR_G_DestroyGeometry(g); }
-};
-struct SrsDeleter {
-    void operator()(OGRSpatialReferenceH srs) const noexcept { OSRRelease(srs); }
-};
-struct FieldDefnDeleter {
-    void operator()(OGRFieldDefnH f) const noexcept { OGR_Fld_Destroy(f); }
-};
-struct CslDeleter {
-    void operator()(char** list) const noexcept { CSLDestroy(list); }
-};
-using DatasetPtr = std::unique_ptr<std::remove_pointer_t<GDALDatasetH>, DatasetDeleter>;
-using FeaturePtr = std::unique_ptr<std::remove_pointer_t<OGRFeatureH>, FeatureDeleter>;
-using GeometryPtr = std::unique_ptr<std::remove_pointer_t<OGRGeometryH>, GeometryDeleter>;
-using SrsPtr = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsDeleter>;
-using FieldDefnPtr = std::unique_ptr<std::remove_pointer_t<OGRFieldDefnH>, FieldDefnDeleter>;
-using CslPtr = std::unique_ptr<char*, CslDeleter>;
+void ensure_registered() { ensure_gdal_registered(); }
 
 // Keeps GDAL's failure messages for our SinkError instead of letting GDAL print them.
 class ErrorCapture {

@@ -19,45 +19,15 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "gdal_handles.hpp"
+
 namespace lernorte::geo {
 
 namespace {
 
-void ensure_registered() {
-    static const bool registered = [] {
-        GDALAllRegister();
-        return true;
-    }();
-    (void)registered;
-}
+using namespace detail;
 
-struct DatasetDeleter {
-    void operator()(GDALDatasetH ds) const noexcept { GDALClose(ds); }
-};
-struct FeatureDeleter {
-    void operator()(OGRFeatureH f) const noexcept { OGR_F_Destroy(f); }
-};
-struct GeometryDeleter {
-    void operator()(OGRGeometryH g) const noexcept { OGR_G_DestroyGeometry(g); }
-};
-struct SrsDeleter {
-    void operator()(OGRSpatialReferenceH srs) const noexcept { OSRRelease(srs); }
-};
-struct TransformDeleter {
-    void operator()(OGRCoordinateTransformationH ct) const noexcept {
-        OCTDestroyCoordinateTransformation(ct);
-    }
-};
-struct CslDeleter {
-    void operator()(char** list) const noexcept { CSLDestroy(list); }
-};
-using DatasetPtr = std::unique_ptr<std::remove_pointer_t<GDALDatasetH>, DatasetDeleter>;
-using FeaturePtr = std::unique_ptr<std::remove_pointer_t<OGRFeatureH>, FeatureDeleter>;
-using GeometryPtr = std::unique_ptr<std::remove_pointer_t<OGRGeometryH>, GeometryDeleter>;
-using SrsPtr = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsDeleter>;
-using TransformPtr =
-    std::unique_ptr<std::remove_pointer_t<OGRCoordinateTransformationH>, TransformDeleter>;
-using CslPtr = std::unique_ptr<char*, CslDeleter>;
+void ensure_registered() { ensure_gdal_registered(); }
 
 // Collects GDAL's failure messages while alive instead of letting GDAL print them, so they
 // end up in SourceError. GDAL's handler stack is per thread, which is what we want here.

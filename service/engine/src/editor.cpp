@@ -28,6 +28,17 @@ storage::Place draft_of(const storage::Suggestion& s) {
 
 }  // namespace
 
+storage::Place current_at(const storage::Store& store, const std::string& id, std::int64_t expected_version) {
+    auto current = store.place(id);
+    if (!current) throw NotFoundError("no place with id '" + id + "'");
+    if (current->version != expected_version) {
+        throw VersionConflict("place '" + id + "' is at version " + std::to_string(current->version) + ", not " +
+                                  std::to_string(expected_version) + "; someone saved it meanwhile",
+                              current->version);
+    }
+    return *current;
+}
+
 Editor::Editor(Engine& engine) : m_engine(engine) {}
 
 std::optional<storage::Place> Editor::place(const std::string& id) const { return m_engine.store().place(id); }
@@ -71,13 +82,7 @@ storage::Place Editor::create(storage::Place input, const std::string& author) {
 storage::Place Editor::update(const std::string& id, storage::Place input, std::int64_t expected_version,
                               const std::string& author) {
     auto lock = m_engine.lock_writes();
-    const auto current = m_engine.store().place(id);
-    if (!current) throw NotFoundError("no place with id '" + id + "'");
-    if (current->version != expected_version) {
-        throw VersionConflict("place '" + id + "' is at version " + std::to_string(current->version) +
-                                  ", not " + std::to_string(expected_version) + "; someone saved it meanwhile",
-                              current->version);
-    }
+    const std::optional<storage::Place> current = current_at(m_engine.store(), id, expected_version);
     const auto catalogue = m_engine.catalogue();
     input.id = current->id;
     input.dataset = current->dataset;
@@ -91,13 +96,7 @@ storage::Place Editor::update(const std::string& id, storage::Place input, std::
 storage::Place Editor::archive(const std::string& id, std::int64_t expected_version, const std::string& author,
                                const std::string& note) {
     auto lock = m_engine.lock_writes();
-    const auto current = m_engine.store().place(id);
-    if (!current) throw NotFoundError("no place with id '" + id + "'");
-    if (current->version != expected_version) {
-        throw VersionConflict("place '" + id + "' is at version " + std::to_string(current->version) +
-                                  ", not " + std::to_string(expected_version),
-                              current->version);
-    }
+    const std::optional<storage::Place> current = current_at(m_engine.store(), id, expected_version);
     if (current->status == "archived") return *current;
     storage::Place next = *current;
     next.status = "archived";
@@ -107,13 +106,7 @@ storage::Place Editor::archive(const std::string& id, std::int64_t expected_vers
 storage::Place Editor::restore(const std::string& id, std::int64_t version, std::int64_t expected_version,
                                const std::string& author) {
     auto lock = m_engine.lock_writes();
-    const auto current = m_engine.store().place(id);
-    if (!current) throw NotFoundError("no place with id '" + id + "'");
-    if (current->version != expected_version) {
-        throw VersionConflict("place '" + id + "' is at version " + std::to_string(current->version) +
-                                  ", not " + std::to_string(expected_version),
-                              current->version);
-    }
+    const std::optional<storage::Place> current = current_at(m_engine.store(), id, expected_version);
     if (version == current->version) return *current;
     std::optional<storage::Place> state;
     for (const auto& r : m_engine.store().revisions(id)) {

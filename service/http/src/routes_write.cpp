@@ -438,13 +438,7 @@ Reply patch_place(const WriteContext& c, const std::string& pid) {
     const auto version = expected_version(c);
     const auto patch = parse_body(c.request);
     return translate([&] {
-        const auto current = c.editor.place(pid);
-        if (!current) throw engine::NotFoundError("no place with id '" + pid + "'");
-        if (current->version != version) {
-            throw engine::VersionConflict("place '" + pid + "' is at version " + std::to_string(current->version) +
-                                              ", not " + std::to_string(version) + "; someone saved it meanwhile",
-                                          current->version);
-        }
+        const std::optional<storage::Place> current = engine::current_at(c.editor.store(), pid, version);
         rapidjson::Document doc = feature_document(*current);
         merge_patch(doc, patch, doc.GetAllocator());
         storage::Place input = read_feature(doc);

@@ -80,6 +80,10 @@ struct Limits {
 [[nodiscard]] bool valid_url(std::string_view url);
 [[nodiscard]] bool valid_email(std::string_view email);
 
+/// The stored place `id` if it is at `expected_version`; NotFoundError or VersionConflict.
+[[nodiscard]] storage::Place current_at(const storage::Store& store, const std::string& id,
+                                        std::int64_t expected_version);
+
 /// One entry of the editors' queue: a citizen's suggestion or a candidate place (a place with
 /// status "suggested", like the 2016/17 Afeefa list).
 struct QueueEntry {
@@ -93,6 +97,7 @@ class Editor {
 public:
     explicit Editor(Engine& engine);
 
+    [[nodiscard]] const storage::Store& store() const noexcept { return m_engine.store(); }
     /// A place in the store whatever its status (editors see suggested and archived ones).
     [[nodiscard]] std::optional<storage::Place> place(const std::string& id) const;
 
