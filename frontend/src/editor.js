@@ -14,6 +14,7 @@ import { placeForm } from './placeform.js';
 const TOKEN_KEY = 'lernorte.token';
 const QUEUE_PAGE = 50;
 const WRITERS = ['editor', 'admin'];
+export const PLANNERS = ['planner', 'editor', 'admin'];
 
 class Handled extends Error {}
 
@@ -42,6 +43,8 @@ export function createEditor(env) {
   let formKey = null;
   const queueCache = new Map(); // status -> answer of the queue route
   const editor = { clientChecks: true }; // the browser tests switch the checks off to reach the server's
+  const listeners = [];      // told when someone logs in or out, or the session expires: fn(reason)
+  const authChanged = (reason) => { for (const fn of listeners) fn(reason); };
 
   // ------------------------------------------------------------ skeleton (built once)
   const root = document.getElementById('editor');
@@ -115,6 +118,7 @@ export function createEditor(env) {
     warn(t('ed.expired'));
     decorateOpenDetail();
     if (app.state.view === 'editor' && !app.state.place) render(app.state, { focus: true });
+    authChanged('expired');
   }
 
   /** Checks a token from an earlier page of this tab: GET /api/auth/me. */
@@ -131,6 +135,7 @@ export function createEditor(env) {
         }
       } catch { /* offline: try again with the next request */ }
       decorateOpenDetail();
+      authChanged('init');
     })();
     return ready;
   }
@@ -172,7 +177,10 @@ export function createEditor(env) {
     if (!canWrite()) {
       env.picker.stop();
       replace(body, pageTitle(t('ed.home_title')),
-        h('p', { class: 'notice', id: 'ed-planner', text: t('ed.planner', { role: roleLabel(session.user.role) }) }));
+        h('p', { class: 'notice', id: 'ed-planner', text: t('ed.planner', { role: roleLabel(session.user.role) }) }),
+        PLANNERS.includes(session.user.role)
+          ? h('p', {}, navLink(t('plan.open'), { view: 'planner', ed: null, item: null, place: null }, { class: 'btn btn-primary', id: 'ed-planner-link' }))
+          : null);
       if (focus) body.querySelector('#ed-page-title').focus();
       return;
     }
@@ -199,11 +207,35 @@ export function createEditor(env) {
   // ------------------------------------------------------------ login / logout
 
   function renderLogin(focus) {
-    const f = new FormFields('login');
+    const loginForm = buildLogin({
+      prefix: 'login',
+      warn,
+      onSuccess: async () => {
+        say(t('ed.logged_in', { user: session.user.username }));
+        lastKey = null;
+        // a campaign planner has nothing to edit: the planners' view is theirs
+        if (session.user.role === 'planner') {
+          env.navigate({ view: 'planner', ed: null, item: null, place: null });
+          return;
+        }
+        await apply(app.state, { user: true });
+      },
+    });
+    replace(body, pageTitle(t('login.title')), h('p', { text: t('login.intro') }), loginForm);
+    if (focus) loginForm.querySelector('#login-username').focus();
+  }
+
+  /**
+   * The login form (also the planners' view's): ids `<prefix>-form`, `<prefix>-username`,
+   * `<prefix>-password`. warn(text): the page's alert; onSuccess(): after the session is stored.
+   */
+  function buildLogin({ prefix, warn: warnFn, onSuccess }) {
+    const f = new FormFields(prefix);
     const user = f.text('username', t('login.username'), '', { required: true, requiredMark: t('form.required_mark'), attrs: { autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' } });
     const pass = f.text('password', t('login.password'), '', { type: 'password', required: true, requiredMark: t('form.required_mark'), attrs: { autocomplete: 'current-password' } });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', text: t('login.submit') });
-    const loginForm = h('form', { id: 'login-form', novalidate: true }, user, pass, h('div', { class: 'ed-buttons' }, submit));
+    const loginForm = h('form', { id: `${prefix}-form`, class: 'login-form', novalidate: true }, user, pass, h('div', { class: 'ed-buttons' }, submit));
+    const warn = warnFn;
     loginForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       const v = f.values();
@@ -222,16 +254,15 @@ export function createEditor(env) {
         return;
       }
       submit.disabled = false;
-      const passInput = loginForm.querySelector('#login-password');
+      const passInput = loginForm.querySelector(`#${prefix}-password`);
       if (res.ok && res.data && res.data.token) {
         session.token = res.data.token;
         session.user = { username: res.data.username, role: res.data.role, expires: res.data.expires };
         writeToken(session.token);
         warn('');
-        say(t('ed.logged_in', { user: session.user.username }));
-        lastKey = null;
         decorateOpenDetail();
-        await apply(app.state, { user: true });
+        authChanged('login');
+        await onSuccess();
         return;
       }
       passInput.value = '';
@@ -245,8 +276,7 @@ export function createEditor(env) {
       }
       passInput.focus();
     });
-    replace(body, pageTitle(t('login.title')), h('p', { text: t('login.intro') }), loginForm);
-    if (focus) loginForm.querySelector('#login-username').focus();
+    return loginForm;
   }
 
   async function onLogout() {
@@ -262,6 +292,8 @@ export function createEditor(env) {
     say(t('ed.logged_out'));
     decorateOpenDetail();
     lastKey = null;
+    authChanged('logout');
+    if (app.state.view !== 'editor') return;
     if (app.state.ed) env.navigate({ ed: null, item: null }, { push: false });
     else await apply(app.state, { user: true });
     const u = document.getElementById('login-username');
@@ -281,6 +313,7 @@ export function createEditor(env) {
         h('li', {}, navLink(t('ed.new'), { ed: 'new', item: null }, { class: 'btn btn-primary', id: 'ed-new' })),
         h('li', {}, navLink(t('ed.queue'), { ed: 'queue', item: null }, { class: 'btn', id: 'ed-queue' }))),
       h('p', { text: t('ed.home_edit') }),
+      h('p', {}, navLink(t('plan.open'), { view: 'planner', ed: null, item: null, place: null }, { id: 'ed-planner-link' })),
       h('p', {}, navLink(t('ed.to_list'), { view: 'list', ed: null, item: null, place: null })));
     if (focus) body.querySelector('#ed-page-title').focus();
   }
@@ -710,12 +743,23 @@ export function createEditor(env) {
     decorateDetail(document.querySelector('#detail article.detail'), app.detail);
   }
 
-  return Object.assign(editor, {
+  return withGetters(editor, {
     init,
     apply,
     decorateDetail,
+    buildLogin,
+    logout: onLogout,
+    expire,
+    onAuth: (fn) => listeners.push(fn),
+    get ready() { return ready; },
+    get token() { return session.token; },
     get user() { return session.user; },
     canWrite,
     valuesFromFeature,
   });
+}
+
+/** Object.assign, but getters stay getters (Object.assign would copy their value of now). */
+function withGetters(target, source) {
+  return Object.defineProperties(target, Object.getOwnPropertyDescriptors(source));
 }

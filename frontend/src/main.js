@@ -3,7 +3,7 @@ import L from 'leaflet';
 import './style.css';
 import {
   parseHash, toHash, tileParams, itemsParams, needsItemPoints, activeFilterCount, sameFilters, clearFilters,
-  LANGS, TARGET_GROUPS, WHEELCHAIR, RADII, OFFER_LANGUAGES, MARKER_ZOOM,
+  sameStadtraeume, LANGS, TARGET_GROUPS, WHEELCHAIR, RADII, OFFER_LANGUAGES, MARKER_ZOOM,
 } from './state.js';
 import { createI18n } from './i18n.js';
 import { getJSON, isAbort } from './api.js';
@@ -11,7 +11,8 @@ import { createPicker } from './picker.js';
 import { createEditor } from './editor.js';
 import { createSuggest } from './suggest.js';
 import { categoryColor, categoryLabel, CATEGORY_KEYS } from './categories.js';
-import { placeList, placeDetail, orte100View, abcView, stadtraumFigures, legend, esc } from './render.js';
+import { placeList, placeDetail, orte100View, abcView, stadtraumFigures, stadtraeumeFigures, legend, esc } from './render.js';
+import { createPlanner } from './planner.js';
 import { quantileClasses, classify } from './geom.js';
 import { MvtLayer } from './mvtlayer.js';
 
@@ -94,6 +95,14 @@ function stadtraumName(nr) {
   return s ? s.name : '';
 }
 
+/** "Johannstadt, Prohlis, Reick und Gorbitz": the names of Stadträume as a list in the language. */
+function stadtraumNames(nrs) {
+  const names = nrs.map((nr) => stadtraumName(nr) || String(nr));
+  try { return new Intl.ListFormat(app.i18n.lang, { type: 'conjunction' }).format(names); } catch { return names.join(', '); }
+}
+
+const isPlanner = (s = app.state) => s.view === 'planner' && !s.place;
+
 function hrefFor(patch) {
   return `#${toHash({ ...app.state, ...patch })}`;
 }
@@ -129,6 +138,7 @@ function bboxOfMap() {
 }
 
 function markerMode(s = app.state) {
+  if (isPlanner(s)) return false;
   return s.view === 'orte100' || s.view === 'abc' || needsItemPoints(s) || app.tilesOk === false ||
     (app.map && app.map.getZoom() >= MARKER_ZOOM);
 }
@@ -191,25 +201,28 @@ async function applyState(s, prevState, opts = {}) {
   if (opts.fromUrl && s.map) app.map.setView([s.map.lat, s.map.lon], s.map.z, { animate: false });
   if (app.mvt) {
     app.mvt.setQuery(tileParams(s).toString());
-    app.mvt.setShowPoints(!markerMode(s));
+    app.mvt.setShowPoints(!markerMode(s) && !isPlanner(s));
   }
-  if (!prev || prev.category.join() !== s.category.join() || !app.legendHtml) restyleChoropleth();
+  if (!prev || prev.category.join() !== s.category.join() || !app.legendHtml || isPlanner(prev) !== isPlanner(s) ||
+    (isPlanner(s) && !sameStadtraeume(prev.stadtraum, s.stadtraum))) restyleChoropleth();
   if (!prev || String(prev.near) !== String(s.near) || prev.radius !== s.radius) drawNear(opts.user && s.near);
-  if (!prevState || prevState.stadtraum !== s.stadtraum) {
-    showStadtraum(s.stadtraum, { zoom: Boolean(s.stadtraum) && (opts.user || !s.map) });
+  if (!prevState || !sameStadtraeume(prevState.stadtraum, s.stadtraum) || isPlanner(prevState) !== isPlanner(s)) {
+    // the planners' view draws the selection itself, and a click there must not move the map
+    showStadtraum(s.stadtraum, { zoom: s.stadtraum.length > 0 && !isPlanner(s) && (opts.user || !s.map) });
   } else if (relabel) {
     renderFigures();
   }
 
   // the panel
   const collection = s.view === 'orte100' || s.view === 'abc';
-  const tool = s.view === 'editor' || s.view === 'suggest';
+  const tool = s.view === 'editor' || s.view === 'suggest' || s.view === 'planner';
   $('finder').hidden = collection || tool || Boolean(s.place);
   $('figures').hidden = collection || tool || Boolean(s.place);
   $('results').hidden = collection || tool || Boolean(s.place);
   $('collection').hidden = !collection || Boolean(s.place);
   $('editor').hidden = s.view !== 'editor' || Boolean(s.place);
   $('suggest').hidden = s.view !== 'suggest' || Boolean(s.place);
+  $('planner').hidden = s.view !== 'planner' || Boolean(s.place);
   $('detail').hidden = !s.place;
   if (opts.user && !opts.keepFlash && app.flashSet !== location.hash) setFlash('');
   // the editors' and the suggestion view show the map as a strip on phones: keep its centre then
@@ -228,6 +241,7 @@ async function applyState(s, prevState, opts = {}) {
   const toolOpts = { user: Boolean(opts.user), relabel };
   if (app.editor) await app.editor.apply(s, toolOpts);
   if (app.suggest) await app.suggest.apply(s, toolOpts);
+  if (app.planner) await app.planner.apply(s, toolOpts);
   if (opts.focus) focusEl(opts.focus);
 }
 
@@ -326,7 +340,18 @@ function syncControls() {
   }
   $('f-free').checked = s.free;
   if (document.activeElement !== $('q')) $('q').value = s.q;
-  $('sr-select').value = s.stadtraum ? String(s.stadtraum) : '';
+  // several Stadträume (a campaign's landing link): one extra option that stands for all of them
+  const sel = $('sr-select');
+  const several = sel.querySelector('option[data-several]');
+  if (several) several.remove();
+  if (s.stadtraum.length > 1) {
+    const o = document.createElement('option');
+    o.value = s.stadtraum.join(',');
+    o.dataset.several = '1';
+    o.textContent = `${s.stadtraum.join(', ')} · ${stadtraumNames(s.stadtraum)}`;
+    sel.append(o);
+  }
+  sel.value = s.stadtraum.join(',');
   $('radius').value = String(s.radius);
   $('near-clear').hidden = !s.near;
   const n = activeFilterCount(s);
@@ -356,8 +381,8 @@ function wireControls() {
   });
   $('q').addEventListener('search', () => { if (!$('q').value && app.state.q) navigate({ q: '' }); });
   $('sr-select').addEventListener('change', (e) => {
-    const nr = e.target.value ? Number(e.target.value) : null;
-    navigate({ stadtraum: nr, place: null });
+    const nrs = e.target.value ? e.target.value.split(',').map(Number) : [];
+    navigate({ stadtraum: nrs, place: null });
   });
   $('radius').addEventListener('change', (e) => {
     const r = Number(e.target.value);
@@ -416,7 +441,7 @@ function wireControls() {
 
 function onAction(action) {
   if (action === 'close-detail') closeDetail();
-  else if (action === 'clear-stadtraum') navigate({ stadtraum: null }, { focus: 'sr-select' });
+  else if (action === 'clear-stadtraum') navigate({ stadtraum: [] }, { focus: 'sr-select' });
   else if (action === 'copy-link') copyLink();
   else if (action === 'native-share') {
     navigator.share({ title: app.detail ? app.detail.properties.name : t('app.title'), url: shareUrl() }).catch(() => {});
@@ -441,6 +466,7 @@ function closeDetail() {
     else if (!$('collection').hidden) focusEl('collection-title');
     else if (!$('editor').hidden) focusEl($('ed-page-title') || 'editor-title');
     else if (!$('suggest').hidden) focusEl('suggest-title');
+    else if (!$('planner').hidden) focusEl('planner-title');
     else focusEl(app.map.getContainer());
   });
 }
@@ -504,29 +530,31 @@ async function stadtraumFeature(nr) {
   return app.srFeatures.get(nr);
 }
 
-async function showStadtraum(nr, { zoom }) {
+async function showStadtraum(nrs, { zoom }) {
   if (app.srOutline) { app.srOutline.remove(); app.srOutline = null; }
   renderFigures();
-  if (!nr) return;
+  if (!nrs.length || isPlanner()) return;
   try {
-    const f = await stadtraumFeature(nr);
-    if (app.state.stadtraum !== nr) return;
-    app.srOutline = L.geoJSON(f, {
+    const fs = await Promise.all(nrs.map((nr) => stadtraumFeature(nr)));
+    if (!sameStadtraeume(app.state.stadtraum, nrs) || isPlanner()) return;
+    if (app.srOutline) app.srOutline.remove();
+    app.srOutline = L.geoJSON({ type: 'FeatureCollection', features: fs }, {
       interactive: false,
       style: { color: '#111', weight: 3, dashArray: '6 4', fill: false },
     }).addTo(app.map);
     if (zoom) app.map.fitBounds(app.srOutline.getBounds(), { padding: [12, 12] });
   } catch (err) {
-    console.warn('Stadtraum', nr, err);
+    console.warn('Stadtraum', nrs, err);
   }
 }
 
 function renderFigures() {
-  const nr = app.state.stadtraum;
+  const nrs = app.state.stadtraum;
   const box = $('figures');
-  if (!nr || !app.stats) { box.innerHTML = ''; return; }
-  const stat = app.stats.stadtraeume.find((s) => s.nr === nr);
-  box.innerHTML = stat ? stadtraumFigures(stat, app.stats.total, renderCtx()) : '';
+  if (!nrs.length || !app.stats) { box.innerHTML = ''; return; }
+  const stats = nrs.map((nr) => app.stats.stadtraeume.find((s) => s.nr === nr)).filter(Boolean);
+  if (!stats.length) { box.innerHTML = ''; return; }
+  box.innerHTML = stats.length === 1 ? stadtraumFigures(stats[0], app.stats.total, renderCtx()) : stadtraeumeFigures(stats, renderCtx());
 }
 
 /** The value that colours a Stadtraum: places per 10,000 residents (of the one chosen category). */
@@ -547,6 +575,16 @@ function restyleChoropleth() {
   const cat = app.state.category.length === 1 ? app.state.category[0] : null;
   const values = app.stats ? app.stats.stadtraeume.map((s) => choroplethValue(s.nr)) : [];
   app.classes = quantileClasses(values);
+  if (isPlanner() && app.planner) {
+    // the planners' view: the chosen Stadträume stand out, the others stay plain
+    const chosen = (props) => (app.state.stadtraum.includes(Number(props.nr)) ? app.planner.colors.selected : '#ffffff');
+    if (app.mvt) app.mvt.setFillColor(chosen);
+    if (app.fallback) app.fallback.setStyle((f) => ({ fillColor: chosen(f.properties) }));
+    app.legendHtml = 'planner';
+    if (app.legendBody) replaceLegend(app.planner.legend());
+    if (app.legendSummary) app.legendSummary.textContent = t('map.legend_short');
+    return;
+  }
   const fill = (props) => classify(choroplethValue(props.nr, props.per_10k), app.classes);
   if (app.mvt) app.mvt.setFillColor(fill);
   if (app.fallback) {
@@ -556,6 +594,10 @@ function restyleChoropleth() {
   app.legendHtml = app.classes.length ? legend(app.classes, title, renderCtx()) : '';
   if (app.legendBody) app.legendBody.innerHTML = app.legendHtml;
   if (app.legendSummary) app.legendSummary.textContent = t('map.legend_short');
+}
+
+function replaceLegend(...nodes) {
+  app.legendBody.replaceChildren(...nodes.flat());
 }
 
 function stadtraumPopup(props, latlng) {
@@ -570,7 +612,7 @@ function stadtraumPopup(props, latlng) {
     `<button type="button" class="btn">${esc(t('map.popup_show'))}</button>`;
   div.querySelector('button').addEventListener('click', () => {
     app.map.closePopup();
-    navigate({ stadtraum: nr, place: null }, { focus: 'figures-title' });
+    navigate({ stadtraum: [nr], place: null }, { focus: 'figures-title' });
   });
   L.popup({ maxWidth: 260 }).setLatLng(latlng).setContent(div).openOn(app.map);
 }
@@ -638,7 +680,7 @@ function createMap() {
   map.on('zoomend', zoomClass);
   map.on('moveend', () => {
     writeMapToUrl();
-    if (app.mvt) app.mvt.setShowPoints(!markerMode());
+    if (app.mvt) app.mvt.setShowPoints(!markerMode() && !isPlanner());
     refreshResultsSoon();
   });
 }
@@ -673,7 +715,7 @@ async function initTiles() {
       fillOpacity: app.map.getZoom() >= MARKER_ZOOM ? 0.2 : 0.45,
     });
     app.mvt.setQuery(tileParams(app.state).toString());
-    app.mvt._showPoints = !markerMode();
+    app.mvt._showPoints = !markerMode() && !isPlanner();
     app.mvt.on('featureclick', (e) => onFeatureClick(e.hit));
     app.mvt.addTo(app.map);
   } else {
@@ -686,6 +728,7 @@ async function initTiles() {
         style: () => ({ color: '#28283c', weight: 1.2, fillOpacity: app.map.getZoom() >= MARKER_ZOOM ? 0.2 : 0.45, fillColor: '#ffffff' }),
         onEachFeature: (f, layer) => layer.on('click', (e) => {
           if (app.picker && app.picker.active) return; // the click reaches the map, which picks
+          if (isPlanner()) { app.planner.toggle(Number(f.properties.nr)); return; }
           stadtraumPopup(f.properties, e.latlng);
         }),
       }).addTo(app.map);
@@ -699,6 +742,11 @@ async function initTiles() {
 function onFeatureClick(hit) {
   // while a form picks a position, a click picks (see createMap); on the editors' home places still open
   if (app.picker && app.picker.active && (!app.picker.yieldToPlaces || hit.type === 'stadtraum')) return;
+  if (isPlanner()) {
+    // the planners' view: a click on a Stadtraum adds it to the selection or takes it out
+    if (hit.type === 'stadtraum') app.planner.toggle(Number(hit.props.nr));
+    return;
+  }
   if (hit.type === 'place' && hit.props.id) {
     app.returnFocus = String(hit.props.id);
     navigate({ place: String(hit.props.id) });
@@ -818,7 +866,8 @@ function statusText() {
   let text;
   if (s.q) text = t('results.search', { n, q: s.q });
   else if (s.near) text = t('results.near', { n });
-  else if (s.stadtraum) text = t('results.stadtraum', { n, name: stadtraumName(s.stadtraum) });
+  else if (s.stadtraum.length === 1) text = t('results.stadtraum', { n, name: stadtraumName(s.stadtraum[0]) });
+  else if (s.stadtraum.length > 1) text = t('results.stadtraeume', { n, names: stadtraumNames(s.stadtraum) });
   else text = t('results.in_view', { n });
   if (r.features.length < n) text += ` ${t('results.truncated', { shown: r.features.length })}`;
   return text;
@@ -913,6 +962,7 @@ async function boot() {
   wireControls();
   app.editor = createEditor(toolEnv());
   app.suggest = createSuggest(toolEnv());
+  app.planner = createPlanner({ ...toolEnv(), editor: app.editor, restyle: () => restyleChoropleth(), stadtraumNames });
   app.editor.init();
   const tilesP = initTiles();
   [app.categories, app.stats] = await Promise.all([catsP, statsP]);

@@ -221,3 +221,29 @@ export function legend(classes, title, ctx) {
     `<li><span class="swatch" style="background:${c.color}" aria-hidden="true"></span>${esc(n(c.from))}–${esc(n(c.to))}</li>`).join('');
   return `<h2 class="legend-title">${esc(title)}</h2><ul>${items}</ul>`;
 }
+
+/** The figures of several Stadträume together (stadtraum=2,11,16): the sums and one row each. */
+export function stadtraeumeFigures(stats, ctx) {
+  const { i18n } = ctx;
+  const { t } = i18n;
+  const n = (v, d = 0) => i18n.number(v, { minimumFractionDigits: d, maximumFractionDigits: d });
+  const population = stats.reduce((a, s) => a + (Number(s.population) || 0), 0);
+  const places = stats.reduce((a, s) => a + (Number(s.places) || 0), 0);
+  const per10k = population ? (places / population) * 10000 : 0;
+  const rows = stats.map((s) => `<tr><td>${n(s.nr)}</td><th scope="row" dir="auto">${esc(s.name)}</th>` +
+    `<td>${n(s.population)}</td><td>${n(s.places)}</td><td>${n(s.per_10k, 2)}</td></tr>`).join('');
+  return `<section class="figures" aria-labelledby="figures-title">` +
+    `<h2 id="figures-title" tabindex="-1">${esc(t('stadtraum.several', { n: stats.length }))}</h2>` +
+    `<dl class="facts">` +
+    row(t('stadtraum.population'), n(population)) +
+    row(t('stadtraum.places'), n(places)) +
+    row(t('stadtraum.per10k'), n(per10k, 2)) +
+    `</dl>` +
+    `<table class="bycat"><caption>${esc(t('stadtraum.chosen'))}</caption>` +
+    `<thead><tr><th scope="col">${esc(t('stadtraum.nr'))}</th><th scope="col">${esc(t('stadtraum.label'))}</th>` +
+    `<th scope="col">${esc(t('stadtraum.population'))}</th><th scope="col">${esc(t('stadtraum.places'))}</th>` +
+    `<th scope="col">${esc(t('stadtraum.per10k_short'))}</th></tr></thead><tbody>${rows}</tbody></table>` +
+    `<p class="source">${esc(t('stadtraum.source'))}</p>` +
+    `<button type="button" class="btn" data-action="clear-stadtraum">${esc(t('stadtraum.clear'))}</button>` +
+    `</section>`;
+}

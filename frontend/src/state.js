@@ -4,7 +4,13 @@
 // a fragment never reaches the server, so any static host works and the query string stays free
 // for campaign parameters (utm_*), which the server ignores on static files.
 
-export const VIEWS = ['map', 'list', 'orte100', 'abc', 'suggest', 'editor'];
+export const VIEWS = ['map', 'list', 'orte100', 'abc', 'suggest', 'editor', 'planner'];
+// The campaign planners' view (view=planner): its parameters, as the targets API names them.
+export const PLATFORM_RE = /^[a-z0-9_-]{1,30}$/;
+export const PLAN_MODES = ['circles', 'postcodes'];
+export const PLAN_SHARES = ['residents', 'area'];
+export const PLAN_DEFAULTS = { platform: 'meta', mode: 'circles', radius_m: null, target: 95, threshold: 50, share: 'residents', exclude: false, campaign: '' };
+export const STADTRAUM_MAX = 17;
 // Pages of the editors' view (view=editor&ed=…); `item` is the place or queue entry they work on.
 export const EDITOR_PAGES = ['home', 'new', 'edit', 'history', 'queue'];
 export const QUEUE_STATUSES = ['pending', 'accepted', 'rejected', 'all'];
@@ -33,13 +39,14 @@ export function emptyState() {
     q: '',
     near: null,          // [lon, lat]
     radius: DEFAULT_RADIUS,
-    stadtraum: null,     // 1..17
+    stadtraum: [],       // Stadtraum numbers 1..17, ascending (one or more: stadtraum=2,11,16)
     map: null,           // {z, lat, lon}
     basemap: null,       // 'none' or null
     ed: null,            // page of the editors' view (EDITOR_PAGES), null: home
     item: null,          // id of the place (edit, history), queue entry (queue) or suggestion (suggest)
     qs: 'pending',       // queue: status filter
     qk: 'all',           // queue: kind filter (citizens' suggestions, 2016/17 candidates)
+    ...PLAN_DEFAULTS,    // the planners' view: platform, mode, radius_m, target, threshold, share, exclude, campaign
   };
 }
 
@@ -60,6 +67,37 @@ function list(value, allowed) {
 function num(value) {
   if (value === null || value === undefined || value === '') return NaN;
   return Number(value);
+}
+
+/** "2,11,16" (or "11") -> [2, 11, 16]: integers 1..17, ascending, without duplicates; others dropped. */
+export function parseStadtraeume(value) {
+  if (value === null || value === undefined) return [];
+  const out = [];
+  for (const part of String(value).split(',')) {
+    const t = part.trim();
+    if (!/^\d{1,2}$/.test(t)) continue;
+    const n = Number(t);
+    if (n >= 1 && n <= STADTRAUM_MAX && !out.includes(n)) out.push(n);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** The planners' parameters from the fragment (view=planner only); bad values fall back to the defaults. */
+function parsePlan(p) {
+  const o = { ...PLAN_DEFAULTS };
+  const platform = p.get('platform');
+  if (platform && PLATFORM_RE.test(platform)) o.platform = platform;
+  if (PLAN_MODES.includes(p.get('mode'))) o.mode = p.get('mode');
+  const r = num(p.get('radius_m'));
+  if (Number.isFinite(r) && r > 0 && r <= 1000000) o.radius_m = Math.round(r);
+  const target = num(p.get('target'));
+  if (Number.isInteger(target) && target >= 1 && target <= 100) o.target = target;
+  const th = num(p.get('threshold'));
+  if (Number.isInteger(th) && th >= 1 && th <= 100) o.threshold = th;
+  if (PLAN_SHARES.includes(p.get('share'))) o.share = p.get('share');
+  o.exclude = ['1', 'true'].includes(p.get('exclude'));
+  o.campaign = (p.get('campaign') || '').trim().slice(0, 100);
+  return o;
 }
 
 /** Parses a location hash ("#a=b&c=d" or "a=b") into a state. Bad values are dropped, never thrown. */
@@ -84,8 +122,7 @@ export function parseHash(hash, categories = null) {
     const r = num(p.get('radius'));
     if (Number.isFinite(r) && r > 0 && r <= 100000) s.radius = Math.round(r);
   }
-  const sr = num(p.get('stadtraum'));
-  if (Number.isInteger(sr) && sr >= 1 && sr <= 99) s.stadtraum = sr;
+  s.stadtraum = parseStadtraeume(p.get('stadtraum'));
   const m = (p.get('map') || '').split('/').map(num);
   if (m.length === 3 && m.every(Number.isFinite) && m[0] >= 0 && m[0] <= 22 && Math.abs(m[1]) <= 90 && Math.abs(m[2]) <= 180) {
     s.map = { z: m[0], lat: m[1], lon: m[2] };
@@ -97,6 +134,7 @@ export function parseHash(hash, categories = null) {
     if (QUEUE_STATUSES.includes(p.get('qs'))) s.qs = p.get('qs');
     if (QUEUE_KINDS.includes(p.get('qk'))) s.qk = p.get('qk');
   }
+  if (s.view === 'planner') Object.assign(s, parsePlan(p));
   const item = p.get('item');
   if ((s.view === 'editor' || s.view === 'suggest') && item && /^[A-Za-z0-9._:-]{1,100}$/.test(item)) s.item = item;
   return s;
@@ -118,6 +156,17 @@ export function toHash(s, { withMap = true } = {}) {
     if (s.qk && s.qk !== 'all') add('qk', s.qk);
   }
   if (s.item && (s.view === 'editor' || s.view === 'suggest')) add('item', s.item);
+  if (s.view === 'planner') {
+    const d = PLAN_DEFAULTS;
+    if (s.platform && s.platform !== d.platform) add('platform', s.platform);
+    if (s.mode && s.mode !== d.mode) add('mode', s.mode);
+    if (s.radius_m) add('radius_m', String(s.radius_m));
+    if (s.target && s.target !== d.target) add('target', String(s.target));
+    if (s.threshold && s.threshold !== d.threshold) add('threshold', String(s.threshold));
+    if (s.share && s.share !== d.share) add('share', s.share);
+    if (s.exclude) add('exclude', '1');
+    if (s.campaign) add('campaign', s.campaign);
+  }
   if (s.place) add('place', s.place);
   if (s.category.length) add('category', s.category.join(','));
   if (s.target_group.length) add('target_group', s.target_group.join(','));
@@ -129,7 +178,7 @@ export function toHash(s, { withMap = true } = {}) {
     add('near', `${round(s.near[0], 5)},${round(s.near[1], 5)}`);
     add('radius', String(s.radius));
   }
-  if (s.stadtraum) add('stadtraum', String(s.stadtraum));
+  if (s.stadtraum && s.stadtraum.length) add('stadtraum', s.stadtraum.join(','));
   if (s.lang) add('lang', s.lang);
   if (s.basemap) add('basemap', s.basemap);
   if (withMap && s.map) add('map', `${round(s.map.z, 2)}/${round(s.map.lat, 5)}/${round(s.map.lon, 5)}`);
@@ -149,7 +198,7 @@ export function tileParams(s) {
 
 /** True when a filter is on that tiles cannot apply: then places are drawn from the items API. */
 export function needsItemPoints(s) {
-  return Boolean(s.q || s.near || s.stadtraum);
+  return Boolean(s.q || s.near || (s.stadtraum && s.stadtraum.length));
 }
 
 /** Number of active filters (for the "Filter (n)" summary). */
@@ -176,7 +225,7 @@ export function itemsParams(s, bbox, limit = 500) {
     p.set('near', `${round(s.near[0], 6)},${round(s.near[1], 6)}`);
     p.set('radius', String(s.radius));
   }
-  if (s.stadtraum) p.set('stadtraum', String(s.stadtraum));
+  if (s.stadtraum && s.stadtraum.length) p.set('stadtraum', s.stadtraum.join(','));
   if (bbox && !needsItemPoints(s)) {
     const b = bbox.map((v, i) => round(Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)), 6));
     p.set('bbox', b.join(','));
@@ -187,9 +236,13 @@ export function itemsParams(s, bbox, limit = 500) {
 
 export function sameFilters(a, b) {
   return tileParams(a).toString() === tileParams(b).toString() && a.q === b.q &&
-    String(a.near) === String(b.near) && a.radius === b.radius && a.stadtraum === b.stadtraum;
+    String(a.near) === String(b.near) && a.radius === b.radius && sameStadtraeume(a.stadtraum, b.stadtraum);
+}
+
+export function sameStadtraeume(a, b) {
+  return String(a || []) === String(b || []);
 }
 
 export function clearFilters(s) {
-  return { ...s, category: [], target_group: [], language: [], free: false, wheelchair: [], q: '', near: null, stadtraum: null };
+  return { ...s, category: [], target_group: [], language: [], free: false, wheelchair: [], q: '', near: null, stadtraum: [] };
 }

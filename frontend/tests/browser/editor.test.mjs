@@ -517,7 +517,14 @@ describe('editors and suggestions', { timeout: 1800000 }, () => {
 
   test('a planner account sees no edit controls and a clear message', T, async () => {
     const page = await open('view=editor');
-    await login(page, PLANNER);
+    await page.waitForSelector('#login-form');
+    await page.locator('#login-username').fill(PLANNER.name);
+    await page.locator('#login-password').fill(PLANNER.password);
+    await page.locator('#login-form button[type="submit"]').click();
+    // a planner who logs in lands in the campaign planners' view (tests/browser/planner.test.mjs)
+    await page.waitForSelector('#plan-form');
+    assert.match(page.url(), /view=planner/);
+    await page.locator('nav a[data-view="editor"]').click();
     await page.waitForSelector('#ed-planner');
     assert.match(await page.locator('#ed-planner').textContent(), /Kampagnenplanung.*nur Konten der Redaktion/);
     assert.equal(await page.locator('#ed-new, #ed-queue').count(), 0);

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHash, toHash, itemsParams, tileParams, needsItemPoints, emptyState, activeFilterCount } from '../../src/state.js';
+import { parseHash, toHash, itemsParams, tileParams, needsItemPoints, emptyState, activeFilterCount, parseStadtraeume, sameFilters, PLAN_DEFAULTS } from '../../src/state.js';
 
 test('a full state survives the round trip through the URL fragment', () => {
   const s = {
     ...emptyState(), view: 'list', place: 'dd0b8f81-5f2c-477a-a01f-eee73e495210', lang: 'uk',
     category: ['bibliothek', 'schule'], target_group: ['families'], language: ['ar', 'uk'], free: true,
     wheelchair: ['yes', 'limited'], q: 'Sprachcafé & mehr', near: [13.73838, 51.05093], radius: 2000,
-    stadtraum: 2, map: { z: 14, lat: 51.05, lon: 13.74 }, basemap: 'none',
+    stadtraum: [2], map: { z: 14, lat: 51.05, lon: 13.74 }, basemap: 'none',
   };
   const h = toHash(s);
   assert.deepEqual(parseHash(`#${h}`), s);
@@ -27,7 +27,7 @@ test('bad values are dropped, not thrown', () => {
   assert.deepEqual(s.target_group, []);
   assert.equal(s.free, false);
   assert.equal(s.near, null);
-  assert.equal(s.stadtraum, null);
+  assert.deepEqual(s.stadtraum, []);
   assert.equal(s.map, null);
   assert.deepEqual(s.wheelchair, ['yes']);
 });
@@ -55,7 +55,7 @@ test('collections ask for their series and ignore the filters', () => {
 });
 
 test('tile query carries only what the tile routes accept', () => {
-  const s = { ...emptyState(), category: ['bibliothek'], target_group: ['families'], language: ['ar'], free: true, wheelchair: ['yes'], q: 'x', stadtraum: 3 };
+  const s = { ...emptyState(), category: ['bibliothek'], target_group: ['families'], language: ['ar'], free: true, wheelchair: ['yes'], q: 'x', stadtraum: [3] };
   assert.equal(tileParams(s).toString(), 'category=bibliothek&target_group=families&language=ar&free=true&wheelchair=yes');
   assert.equal(activeFilterCount(s), 5);
 });
@@ -74,4 +74,47 @@ test('the editors\' pages and the suggestion status are in the fragment', () => 
   const bad = parseHash('#view=editor&ed=drop&item=<b>&qs=maybe&qk=robots');
   assert.deepEqual([bad.ed, bad.item, bad.qs, bad.qk], [null, null, 'pending', 'all']);
   assert.equal(toHash({ ...emptyState(), view: 'list', ed: 'new', item: 'x' }), 'view=list', 'left out outside their views');
+});
+
+test('one Stadtraum or several: stadtraum=11 and stadtraum=2,11,16 (a campaign\'s landing link)', () => {
+  assert.deepEqual(parseHash('#stadtraum=11').stadtraum, [11]);
+  assert.equal(toHash(parseHash('#stadtraum=11')), 'stadtraum=11', 'single-number links stay as they were');
+  const s = parseHash('#stadtraum=2,11,16');
+  assert.deepEqual(s.stadtraum, [2, 11, 16]);
+  assert.equal(toHash(s), 'stadtraum=2,11,16');
+  // order and duplicates do not matter; bad numbers are dropped
+  assert.deepEqual(parseStadtraeume('16,2,11,2'), [2, 11, 16]);
+  assert.deepEqual(parseStadtraeume('0,18,99,abc,-1,1.5,,7'), [7]);
+  assert.deepEqual(parseStadtraeume('1,17'), [1, 17]);
+  assert.deepEqual(parseStadtraeume(null), []);
+  assert.deepEqual(parseHash('#stadtraum=%2C').stadtraum, []);
+  // the items query asks for all of them (the API takes the union), without a bbox
+  const q = itemsParams(s, [13.6, 50.9, 13.9, 51.2]);
+  assert.equal(q.get('stadtraum'), '2,11,16');
+  assert.equal(q.get('bbox'), null);
+  assert.ok(needsItemPoints(s));
+  assert.ok(!needsItemPoints(emptyState()));
+  assert.ok(!sameFilters(parseHash('#stadtraum=2,11'), parseHash('#stadtraum=2')));
+  assert.ok(sameFilters(parseHash('#stadtraum=11,2'), parseHash('#stadtraum=2,11')));
+  // the landing link's fragment, as the server writes it, with utm_* in the query string
+  assert.deepEqual(parseHash(new URL('http://h/?utm_source=meta&utm_campaign=Lernorte#stadtraum=2,11,16').hash).stadtraum, [2, 11, 16]);
+});
+
+test('the planners\' view keeps its selection and parameters in the fragment', () => {
+  const s = {
+    ...emptyState(), view: 'planner', stadtraum: [2, 11, 16], platform: 'snapchat', mode: 'postcodes', radius_m: 1500,
+    target: 90, threshold: 40, share: 'area', exclude: true, campaign: 'Herbst 2026',
+  };
+  const h = toHash(s);
+  assert.equal(h, 'view=planner&platform=snapchat&mode=postcodes&radius_m=1500&target=90&threshold=40&share=area&exclude=1&campaign=Herbst%202026&stadtraum=2,11,16');
+  assert.deepEqual(parseHash(`#${h}`), s);
+  // defaults are left out
+  assert.equal(toHash({ ...emptyState(), view: 'planner', stadtraum: [11] }), 'view=planner&stadtraum=11');
+  assert.deepEqual(parseHash('#view=planner'), { ...emptyState(), view: 'planner' });
+  // bad values fall back to the defaults
+  const bad = parseHash('#view=planner&platform=<x>&mode=hexagons&radius_m=-5&target=0&threshold=101&share=dogs&exclude=maybe');
+  for (const k of Object.keys(PLAN_DEFAULTS)) assert.deepEqual(bad[k], PLAN_DEFAULTS[k], k);
+  // outside the planners' view they mean nothing, and never reach the URL
+  assert.deepEqual(parseHash('#view=list&platform=tiktok&mode=postcodes'), { ...emptyState(), view: 'list' });
+  assert.equal(toHash({ ...s, view: 'map' }), 'stadtraum=2,11,16');
 });
