@@ -26,32 +26,6 @@ using namespace detail;
 
 void ensure_registered() { ensure_gdal_registered(); }
 
-// Keeps GDAL's failure messages for our SinkError instead of letting GDAL print them.
-class ErrorCapture {
-public:
-    ErrorCapture() {
-        CPLErrorReset();
-        CPLPushErrorHandlerEx(&handler, this);
-    }
-    ~ErrorCapture() { CPLPopErrorHandler(); }
-    ErrorCapture(const ErrorCapture&) = delete;
-    ErrorCapture& operator=(const ErrorCapture&) = delete;
-    ErrorCapture(ErrorCapture&&) = delete;
-    ErrorCapture& operator=(ErrorCapture&&) = delete;
-
-    [[nodiscard]] std::string message() const { return m_failures.empty() ? "unknown GDAL error" : m_failures; }
-
-private:
-    static void CPL_STDCALL handler(CPLErr level, CPLErrorNum, const char* message) {
-        auto* self = static_cast<ErrorCapture*>(CPLGetErrorHandlerUserData());
-        if (self == nullptr || message == nullptr || (level != CE_Failure && level != CE_Fatal)) return;
-        if (self->m_failures.size() > 2000) return;
-        if (!self->m_failures.empty()) self->m_failures += "; ";
-        self->m_failures += message;
-    }
-    std::string m_failures;
-};
-
 // A directory in GDAL's in-memory file system, removed with its content (GPKG may leave a
 // journal beside the file) when the write is over, whatever happened.
 class MemDir {

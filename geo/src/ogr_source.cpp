@@ -29,39 +29,6 @@ using namespace detail;
 
 void ensure_registered() { ensure_gdal_registered(); }
 
-// Collects GDAL's failure messages while alive instead of letting GDAL print them, so they
-// end up in SourceError. GDAL's handler stack is per thread, which is what we want here.
-class ErrorCapture {
-public:
-    ErrorCapture() {
-        CPLErrorReset();
-        CPLPushErrorHandlerEx(&handler, this);
-    }
-    ~ErrorCapture() { CPLPopErrorHandler(); }
-    ErrorCapture(const ErrorCapture&) = delete;
-    ErrorCapture& operator=(const ErrorCapture&) = delete;
-    ErrorCapture(ErrorCapture&&) = delete;
-    ErrorCapture& operator=(ErrorCapture&&) = delete;
-
-    [[nodiscard]] bool failed() const noexcept { return !m_failures.empty(); }
-    [[nodiscard]] std::string message(std::string_view fallback = "unknown GDAL error") const {
-        return m_failures.empty() ? std::string(fallback) : m_failures;
-    }
-
-private:
-    static void CPL_STDCALL handler(CPLErr level, CPLErrorNum, const char* message) {
-        auto* self = static_cast<ErrorCapture*>(CPLGetErrorHandlerUserData());
-        if (self == nullptr || message == nullptr) return;
-        // Warnings (e.g. a field type GDAL guessed) are not our caller's business.
-        if (level != CE_Failure && level != CE_Fatal) return;
-        if (self->m_failures.find(message) != std::string::npos) return;  // GDAL repeats itself
-        if (self->m_failures.size() > 2000) return;  // a broken file may say the same 10^6 times
-        if (!self->m_failures.empty()) self->m_failures += "; ";
-        self->m_failures += message;
-    }
-    std::string m_failures;
-};
-
 std::string lower(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(),
