@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
             state.ResumeTiming();
             built = engine::Catalogue::build(std::move(input), areas, outline, 2);
         }
-        state.counters["places"] = static_cast<double>(built->places().size());
+        state.counters["places"] = static_cast<double>(built->size());
     })->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)->UseRealTime();
 
     for (const double km : {1.0, 3.0, 10.0}) {

@@ -268,7 +268,7 @@ int serve(const std::string& db, const std::string& data_dir, const std::string&
     server.start();
     api.set_ready(true);
     const auto catalogue = engine.catalogue();
-    std::cout << "lernorte: " << catalogue->places().size() << " published places, " << catalogue->stadtraeume().size()
+    std::cout << "lernorte: " << catalogue->size() << " published places, " << catalogue->stadtraeume().size()
               << " Stadträume; listening on http://" << options.listen << ":" << server.port() << std::endl;
 
     // Writes from other processes (lernorte import into this file) reach the map within a second.

@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
         std::cerr << "tiles: building the catalogue\n";
         auto t0 = Clock::now();
         const auto catalogue = engine::Catalogue::build(std::move(places), areas, outline, 1);
-        std::cerr << "tiles: Catalogue::build " << micros_since(t0) / 1e6 << " s, " << catalogue->places().size() << " places\n";
+        std::cerr << "tiles: Catalogue::build " << micros_since(t0) / 1e6 << " s, " << catalogue->size() << " places\n";
 
         std::ofstream out(out_path);
         out << "tool\tz\tx\ty\tround\tus\tbytes\n";

@@ -101,9 +101,10 @@ std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> pl
     return c;
 }
 
-const storage::Place* Catalogue::place(const std::string& id) const {
+std::optional<storage::Place> Catalogue::place(const std::string& id) const {
     const auto it = m_by_id.find(id);
-    return it == m_by_id.end() ? nullptr : &m_places[it->second];
+    if (it == m_by_id.end()) return std::nullopt;
+    return m_places[it->second];
 }
 
 const storage::Stadtraum* Catalogue::stadtraum(int nr) const {

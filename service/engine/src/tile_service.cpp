@@ -53,13 +53,17 @@ TileBytes render_tile(const Catalogue& catalogue, tiles::TileId tile, const Plac
     q.languages = filter.languages;
     q.wheelchair = filter.wheelchair;
     q.free = filter.free;
-    q.limit = catalogue.places().size();
+    q.limit = catalogue.size();
     std::vector<tiles::PointFeature> points;
     for (const PlaceHit& h : catalogue.query(q).hits) {
-        const storage::Place& p = catalogue.places()[h.index];
-        tiles::PointFeature f{feature_id(p.id), p.position, p.category,
-                              {{"id", p.id}, {"name", p.name}, {"category", p.category}, {"wheelchair", p.wheelchair}}};
-        if (p.free) f.properties.push_back({"free", *p.free});
+        const std::string id(catalogue.id(h.index));
+        const std::string category(catalogue.category(h.index));
+        tiles::PointFeature f{feature_id(id), catalogue.position(h.index), category,
+                              {{"id", id},
+                               {"name", std::string(catalogue.name(h.index))},
+                               {"category", category},
+                               {"wheelchair", std::string(catalogue.wheelchair(h.index))}}};
+        if (const auto free = catalogue.free(h.index)) f.properties.push_back({"free", *free});
         points.push_back(std::move(f));
     }
     return tiles::build_tile(tile, areas, points, options);

@@ -40,7 +40,7 @@ std::string Metrics::render(const engine::Catalogue& catalogue) const {
     out << "# HELP lernorte_catalogue_places Published places in the read model.\n"
            "# TYPE lernorte_catalogue_places gauge\n"
            "lernorte_catalogue_places "
-        << catalogue.places().size()
+        << catalogue.size()
         << "\n# HELP lernorte_catalogue_stadtraeume Stadträume in the read model.\n"
            "# TYPE lernorte_catalogue_stadtraeume gauge\n"
            "lernorte_catalogue_stadtraeume "

@@ -115,7 +115,7 @@ std::string pb_places(const engine::Catalogue& c, const engine::PlaceResult& r, 
     v1::FeatureCollection out;
     out.set_number_matched(static_cast<std::int64_t>(r.number_matched));
     out.set_number_returned(static_cast<std::int64_t>(r.hits.size()));
-    for (const auto& h : r.hits) fill_place(*out.add_places(), c.places()[h.index], h.distance_m);
+    for (const auto& h : r.hits) fill_place(*out.add_places(), c.place_at(h.index), h.distance_m);
     fill_links(*out.mutable_links(), links);
     out.set_time_stamp(time_stamp);
     return out.SerializeAsString();

@@ -303,7 +303,7 @@ Reply items(const Context& c, const std::string& cid) {
     write_links(w, links);
     w.Key("features");
     w.StartArray();
-    for (const auto& h : result.hits) write_place_feature(w, c.catalogue.places()[h.index], h.distance_m);
+    for (const auto& h : result.hits) write_place_feature(w, c.catalogue.place_at(h.index), h.distance_m);
     w.EndArray();
     w.EndObject();
     return {geojson_type, finish(buffer), {{"Link", link_header(links)}}};
@@ -313,8 +313,8 @@ Reply item(const Context& c, const std::string& cid, const std::string& id) {
     require_collection(cid);
     c.params.allow_only({});
     if (cid == "places") {
-        const storage::Place* p = c.catalogue.place(id);
-        if (p == nullptr) throw ApiError(ErrorKind::not_found, "no published place with id '" + id + "'");
+        const std::optional<storage::Place> p = c.catalogue.place(id);
+        if (!p) throw ApiError(ErrorKind::not_found, "no published place with id '" + id + "'");
         // A strong ETag from the place's version: what PUT, PATCH and DELETE expect in If-Match.
         const std::string version = std::to_string(p->version);
         if (c.format == Format::pb) return {pb_type, pb_place(*p, std::nullopt), {{"ETag", "\"" + version + "-pb\""}}};

@@ -47,7 +47,7 @@ storage::Place place(std::string id, std::string name, std::string category, dou
 
 std::vector<std::string> ids(const engine::Catalogue& c, const engine::PlaceResult& r) {
     std::vector<std::string> out;
-    for (const auto& h : r.hits) out.push_back(c.places()[h.index].id);
+    for (const auto& h : r.hits) out.emplace_back(c.id(h.index));
     return out;
 }
 
@@ -69,7 +69,7 @@ TEST_CASE("filters are OR within a facet and AND across facets", "[engine][catal
     hidden.status = "suggested";
     const auto c = engine::Catalogue::build({lib, cafe, school, hidden}, two_areas(), std::nullopt, 7);
 
-    REQUIRE(c->places().size() == 3);  // the suggestion is not public
+    REQUIRE(c->size() == 3);  // the suggestion is not public
     CHECK(c->version() == 7);
 
     engine::PlaceQuery q;
@@ -90,8 +90,8 @@ TEST_CASE("filters are OR within a facet and AND across facets", "[engine][catal
     engine::PlaceQuery none;
     none.categories = {"museum"};
     CHECK(c->query(none).number_matched == 0);
-    CHECK(c->place("hidden") == nullptr);
-    REQUIRE(c->place("cafe") != nullptr);
+    CHECK(!c->place("hidden"));
+    REQUIRE(c->place("cafe"));
     CHECK(c->place("cafe")->name == "Sprachcafé Ost");
 }
 
@@ -116,7 +116,8 @@ TEST_CASE("bbox pages are exact and complete against brute force", "[engine][cat
         q.bbox = geo::BBox{x0, y0, x1, y1};
         if (round % 2 == 1) q.categories = {"schule"};
         std::set<std::string> expected;
-        for (const auto& p : c->places()) {
+        for (std::uint32_t i = 0; i < c->size(); ++i) {
+            const storage::Place p = c->place_at(i);
             if (q.bbox->contains(p.position) && (q.categories.empty() || p.category == "schule")) expected.insert(p.id);
         }
         std::set<std::string> seen;

@@ -33,14 +33,14 @@ storage::Place lerncafe() {
     return p;
 }
 
-bool in_catalogue(const engine::Engine& e, const std::string& id) { return e.catalogue()->place(id) != nullptr; }
+bool in_catalogue(const engine::Engine& e, const std::string& id) { return e.catalogue()->place(id).has_value(); }
 
 std::vector<std::string> text_hits(const engine::Engine& e, const std::string& text) {
     const auto c = e.catalogue();
     engine::PlaceQuery q;
     q.text = text;
     std::vector<std::string> ids;
-    for (const auto& h : c->query(q).hits) ids.push_back(c->places()[h.index].id);
+    for (const auto& h : c->query(q).hits) ids.emplace_back(c->id(h.index));
     return ids;
 }
 
@@ -72,11 +72,11 @@ TEST_CASE("a created place is published, located and in the read model at once",
 
     const auto now = f.engine.catalogue();
     CHECK(now->version() > before->version());
-    REQUIRE(now->place(created.id) != nullptr);
+    REQUIRE(now->place(created.id).has_value());
     CHECK(now->place(created.id)->name == "Lerncafé Johannstadt");
-    CHECK(now->places().size() == before->places().size() + 1);
+    CHECK(now->size() == before->size() + 1);
     CHECK(contains(text_hits(f.engine, "lerncafe"), created.id));
-    CHECK(before->place(created.id) == nullptr);  // an old snapshot stays as it was
+    CHECK(!before->place(created.id));  // an old snapshot stays as it was
 
     const auto history = editor.history(created.id);
     REQUIRE(history.size() == 1);
@@ -113,7 +113,7 @@ TEST_CASE("a created place is published, located and in the read model at once",
             CHECK(e.errors[0].field == "name");
             CHECK(e.errors[1].field == "geometry");
         }
-        CHECK(f.engine.catalogue()->places().size() == now->places().size());
+        CHECK(f.engine.catalogue()->size() == now->size());
     }
 }
 

@@ -25,7 +25,7 @@ void expect_problem(const std::string& target, int status, const std::string& me
     CHECK(d["title"].GetStringLength() > 0);
     CHECK_THAT(d["detail"].GetString(), Catch::Contains(mentions));
     CHECK(test::DresdenApi::shared().engine.catalogue()->version() == version);
-    CHECK(test::DresdenApi::shared().engine.catalogue()->places().size() == 200);
+    CHECK(test::DresdenApi::shared().engine.catalogue()->size() == 200);
 }
 
 const std::string items = "/api/collections/places/items";

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -104,9 +105,20 @@ public:
                                                   std::int64_t version);
     [[nodiscard]] const std::shared_ptr<const Boundaries>& boundaries() const noexcept { return m_bounds; }
 
-    [[nodiscard]] const std::vector<storage::Place>& places() const noexcept { return m_places; }
+    /// Published places, numbered 0..size()-1 in the spatial index's order. The accessors
+    /// below read one field of place i without building a storage::Place.
+    [[nodiscard]] std::size_t size() const noexcept { return m_places.size(); }
+    [[nodiscard]] geo::Point position(std::uint32_t i) const noexcept { return m_point_index.point(i); }
+    [[nodiscard]] std::string_view id(std::uint32_t i) const { return m_places[i].id; }
+    [[nodiscard]] std::string_view name(std::uint32_t i) const { return m_places[i].name; }
+    [[nodiscard]] std::string_view category(std::uint32_t i) const { return m_places[i].category; }
+    [[nodiscard]] std::optional<bool> free(std::uint32_t i) const { return m_places[i].free; }
+    [[nodiscard]] std::string_view wheelchair(std::uint32_t i) const { return m_places[i].wheelchair; }
+    /// The whole place i.
+    [[nodiscard]] storage::Place place_at(std::uint32_t i) const { return m_places[i]; }
+    /// The published place with this id.
+    [[nodiscard]] std::optional<storage::Place> place(const std::string& id) const;
     [[nodiscard]] const std::vector<storage::Stadtraum>& stadtraeume() const noexcept { return m_bounds->stadtraeume; }
-    [[nodiscard]] const storage::Place* place(const std::string& id) const;
     [[nodiscard]] const storage::Stadtraum* stadtraum(int nr) const;
     /// The lon/lat box of stadtraeume()[i], computed once per snapshot.
     [[nodiscard]] const geo::BBox& stadtraum_box(std::size_t i) const { return m_bounds->boxes[i]; }
