@@ -242,7 +242,7 @@ int export_targets(const std::string& db, const std::string& data_dir, const Exp
 }
 
 int serve(const std::string& db, const std::string& data_dir, const std::string& frontend_dir,
-          http::ServerOptions options, int token_minutes) {
+          http::ServerOptions options, int token_minutes, const std::string& read_model) {
     // Block the shutdown signals before any thread starts, so only sigwait() sees them.
     sigset_t signals;
     sigemptyset(&signals);
@@ -254,7 +254,19 @@ int serve(const std::string& db, const std::string& data_dir, const std::string&
         std::cout << "creating " << db << " from the bundled data in " << data_dir << '\n';
         create_from_bundled(db, data_dir);
     }
-    engine::Engine engine(storage::open_spatialite(db));
+    const auto load_start = std::chrono::steady_clock::now();
+    engine::Engine engine(storage::open_spatialite(db), engine::LoadMode::full, read_model);
+    const double load_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+    if (engine.loaded_from_snapshot()) {
+        std::cout << "lernorte: read model from " << read_model << " in " << load_seconds << " s" << std::endl;
+    } else {
+        std::cout << "lernorte: read model from the store in " << load_seconds << " s";
+        if (!read_model.empty()) {
+            std::cout << " (" << engine.snapshot_skipped_because() << "; writing " << read_model << " meanwhile)";
+        }
+        std::cout << std::endl;
+    }
     http::ApiConfig config;
     config.frontend_dir = frontend_dir;
     config.openapi_path = LERNORTE_OPENAPI_PATH;
@@ -301,6 +313,16 @@ int serve(const std::string& db, const std::string& data_dir, const std::string&
               << ": finishing in-flight requests and closing the store" << std::endl;
     api.set_ready(false);
     server.shutdown();
+    // The next start reads the read model from this file instead of from every row.
+    engine.wait_for_snapshot_write();
+    if (const std::string error = engine.snapshot_write_error(); !error.empty()) {
+        std::cerr << "lernorte: writing the read-model snapshot failed: " << error << '\n';
+    }
+    try {
+        if (engine.save_snapshot()) std::cout << "lernorte: wrote " << read_model << std::endl;
+    } catch (const std::exception& e) {
+        std::cerr << "lernorte: writing the read-model snapshot failed: " << e.what() << '\n';
+    }
     return 0;
 }
 
@@ -325,6 +347,12 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--data", data_dir, "bundled data directory (seed.json)")->capture_default_str();
     serve_cmd->add_option("--frontend", frontend_dir, "static frontend directory")->capture_default_str();
     serve_cmd->add_flag("--quiet", quiet, "no access log");
+    std::string read_model;
+    bool no_read_model = false;
+    serve_cmd->add_option("--read-model", read_model,
+                          "read-model snapshot file, read at start when it matches the store and written at "
+                          "shutdown (default: the --db path + .readmodel)");
+    serve_cmd->add_flag("--no-read-model", no_read_model, "always load the read model from the store; write no snapshot");
     int token_minutes = 480;
     serve_cmd->add_option("--token-lifetime", token_minutes, "minutes a login token is valid")->capture_default_str()
         ->check(CLI::Range(1, 60 * 24 * 30));
@@ -408,7 +436,9 @@ int main(int argc, char** argv) {
     try {
         if (serve_cmd->parsed()) {
             server_options.access_log = !quiet;
-            return serve(db, data_dir, frontend_dir, server_options, token_minutes);
+            if (no_read_model) read_model.clear();
+            else if (read_model.empty()) read_model = engine::default_snapshot_path(db);
+            return serve(db, data_dir, frontend_dir, server_options, token_minutes, read_model);
         }
         if (user_cmd->parsed()) return user_command(user_action, db, user_name, user_role, password_file);
         if (export_cmd->parsed()) return export_targets(db, data_dir, ex);

@@ -837,10 +837,17 @@ public:
 
     void commit() override {
         static const std::string bump = "UPDATE meta SET value = value + 1 WHERE key = 'catalogue_version'";
+        static const std::string new_token =
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('catalogue_token', lower(hex(randomblob(16))))";
         const auto finish = [&] {
             if (m_bulk) finish_bulk();
             // Only the catalogue has a version; accounts, history and suggestions alone leave it.
-            if (m_catalogue_writes || !m_other_writes) Statement(*m_conn, bump).run();
+            if (m_catalogue_writes || !m_other_writes) {
+                Statement(*m_conn, bump).run();
+                // A random token per catalogue commit: two stores that share a history (a copied
+                // file) and made the same number of commits since still differ in it.
+                Statement(*m_conn, new_token).run();
+            }
             m_conn->exec("COMMIT");
             m_finished = true;
         };
@@ -1096,15 +1103,20 @@ public:
     }
 
     std::vector<Place> places(const std::optional<std::string>& status) const override {
+        std::vector<Place> out;
+        for_each_place(status, [&out](Place&& p) { out.push_back(std::move(p)); });
+        return out;
+    }
+
+    void for_each_place(const std::optional<std::string>& status,
+                        const std::function<void(Place&&)>& sink) const override {
         static const std::string all = "SELECT " + place_columns + " FROM places ORDER BY rowid";
         static const std::string by_status =
             "SELECT " + place_columns + " FROM places WHERE status = ?1 ORDER BY rowid";
         std::lock_guard lock(m_conn->mutex());
         Statement st(*m_conn, status ? by_status : all);
         if (status) st.bind(1, *status);
-        std::vector<Place> out;
-        while (st.step()) out.push_back(read_place(st, 0));
-        return out;
+        while (st.step()) sink(read_place(st, 0));
     }
 
     std::optional<Place> place(const std::string& id) const override {
@@ -1207,6 +1219,13 @@ public:
     std::int64_t data_version() const override {
         std::lock_guard lock(m_conn->mutex());
         return query_int(*m_conn, "SELECT value FROM meta WHERE key = 'catalogue_version'");
+    }
+
+    std::string catalogue_token() const override {
+        static const std::string sql = "SELECT coalesce((SELECT value FROM meta WHERE key = 'catalogue_token'), '')";
+        std::lock_guard lock(m_conn->mutex());
+        Statement st(*m_conn, sql);
+        return st.step() ? st.text(0) : std::string();
     }
 
     std::int64_t boundaries_version() const override {

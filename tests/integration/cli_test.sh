@@ -120,12 +120,39 @@ check "SIGTERM exits 0" test $rc -eq 0
 check "SIGTERM is logged" grep -q "SIGTERM" "$WORK/serve.log"
 check "the store is intact after shutdown" test "$(sqlite3 "$SDB" 'PRAGMA integrity_check')" = ok
 check "no seeding leftovers" test ! -e "$SDB.seeding"
-# A second start opens the existing file instead of seeding again.
-"$BIN" serve --db "$SDB" --port 0 --data "$DATA" > "$WORK/serve2.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 300); do grep -q "listening on" "$WORK/serve2.log" && break; sleep 0.2; done
+check "the read-model snapshot is written" test -s "$SDB.readmodel"
+check "no temporary snapshot left" test ! -e "$SDB.readmodel.tmp"
+# A second start opens the existing file instead of seeding again, and reads the snapshot.
+start_and_count() {  # LOG [serve options...] -> prints numberMatched of all places, stops the server
+    local log=$1; shift
+    "$BIN" serve --db "$SDB" --port 0 --data "$DATA" "$@" > "$log" 2>&1 &
+    local spid=$! sport=""
+    for _ in $(seq 1 300); do
+        sport=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+        [ -n "$sport" ] && break
+        sleep 0.2
+    done
+    curl -s "http://127.0.0.1:$sport/api/collections/places/items?limit=1" | grep -o '"numberMatched":[0-9]*' | grep -o '[0-9]*$'
+    kill -TERM $spid; wait $spid
+}
+n=$(start_and_count "$WORK/serve2.log")
 check "second start does not seed" bash -c "! grep -q 'seed:' '$WORK/serve2.log'"
-kill -TERM $pid; wait $pid
+check "second start reads the snapshot" grep -q "read model from $SDB.readmodel" "$WORK/serve2.log"
+check "the snapshot holds the live import" test "$n" = 201
+n=$(start_and_count "$WORK/serve3.log" --no-read-model)
+check "--no-read-model loads from the store" grep -q "read model from the store" "$WORK/serve3.log"
+check "--no-read-model answers the same" test "$n" = 201
+echo "not a snapshot" > "$SDB.readmodel"
+n=$(start_and_count "$WORK/serve4.log")
+check "a damaged snapshot is named and skipped" grep -q "not a Lernorte read-model snapshot" "$WORK/serve4.log"
+check "a damaged snapshot changes no answer" test "$n" = 201
+check "a damaged snapshot is replaced" bash -c "! grep -q 'not a snapshot' '$SDB.readmodel'"
+sqlite3 "$SDB" "UPDATE places SET name = 'Umbenannt' WHERE name = 'Neue Werkstatt'; UPDATE meta SET value = value + 1 WHERE key = 'catalogue_version'"
+n=$(start_and_count "$WORK/serve5.log")
+check "a changed store is loaded from the store" grep -q "the store has changed since" "$WORK/serve5.log"
+check "a changed store's places are served" test "$n" = 201
+n=$(start_and_count "$WORK/serve6.log" --read-model "$WORK/elsewhere.readmodel")
+check "--read-model names the file" test -s "$WORK/elsewhere.readmodel"
 # A port in use is a clear error.
 python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)" > "$WORK/port.txt" &
 for _ in $(seq 1 50); do [ -s "$WORK/port.txt" ] && break; sleep 0.1; done

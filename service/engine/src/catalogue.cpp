@@ -1,6 +1,7 @@
 #include <lernorte/engine/catalogue.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <future>
 #include <numeric>
 
@@ -17,18 +18,6 @@ bool contains(const std::vector<T>& list, const V& value) {
 template <typename T>
 bool any_of_in(const std::vector<T>& wanted, const std::vector<T>& have) {
     return std::any_of(wanted.begin(), wanted.end(), [&](const T& w) { return contains(have, w); });
-}
-
-std::vector<TextField> text_fields(const storage::Place& p) {
-    std::vector<TextField> fields{
-        {p.name, 3.0F},
-        {p.description, 1.0F},
-        {p.address.street, 1.0F},
-        {p.address.postcode, 1.0F},
-        {p.address.city, 0.5F},
-    };
-    for (const std::string& tag : p.tags) fields.push_back({tag, 2.0F});
-    return fields;
 }
 
 double per_10k(std::int64_t places, std::int64_t population) {
@@ -68,43 +57,109 @@ std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> pl
 std::shared_ptr<const Catalogue> Catalogue::build(std::vector<storage::Place> places,
                                                   std::shared_ptr<const Boundaries> boundaries,
                                                   std::int64_t version) {
+    return build(
+        [&places](const std::function<void(storage::Place&&)>& add) {
+            for (auto& p : places) add(std::move(p));
+        },
+        std::move(boundaries), version);
+}
+
+std::shared_ptr<const Catalogue> Catalogue::build(const PlaceSource& source,
+                                                  std::shared_ptr<const Boundaries> boundaries,
+                                                  std::int64_t version) {
     std::shared_ptr<Catalogue> c(new Catalogue());
     c->m_version = version;
     c->m_bounds = std::move(boundaries);
 
-    std::erase_if(places, [](const storage::Place& p) { return p.status != "published"; });
     std::vector<geo::Point> points;
-    points.reserve(places.size());
-    for (const auto& p : places) points.push_back(p.position);
+    source([&](storage::Place&& p) {
+        if (p.status != "published") return;
+        points.push_back(p.position);
+        c->m_table.append(p);
+    });
     const std::vector<std::uint32_t> order = geo::PointIndex::build_order(points);
-    c->m_places.reserve(places.size());
-    for (std::uint32_t original : order) c->m_places.push_back(std::move(places[original]));
+    c->m_table.permute(order);
+    c->m_table.shrink_to_fit();
     c->m_point_index = geo::PointIndex(std::move(points));
 
     // The text index is the slowest part: it is built on another core meanwhile.
-    auto text = std::async(std::launch::async, [&places = c->m_places] {
-        std::vector<std::vector<TextField>> documents;
-        documents.reserve(places.size());
-        for (const auto& p : places) documents.push_back(text_fields(p));
-        return TextIndex(documents);
+    const PlaceTable& table = c->m_table;
+    auto text = std::async(std::launch::async, [&table] {
+        return TextIndex(static_cast<std::uint32_t>(table.size()), [&table](std::uint32_t doc, const TextIndex::FieldSink& add) {
+            add(table.text(doc, PlaceText::name), 3.0F);
+            add(table.text(doc, PlaceText::description), 1.0F);
+            add(table.text(doc, PlaceText::street), 1.0F);
+            add(table.text(doc, PlaceText::postcode), 1.0F);
+            add(table.pooled(table.row(doc).city), 0.5F);
+            for (std::uint32_t tag : table.list(doc, PlaceList::tags)) add(table.pool().at(tag), 2.0F);
+        });
     });
-    c->m_by_id.reserve(c->m_places.size());
-    for (std::uint32_t i = 0; i < c->m_places.size(); ++i) {
-        const storage::Place& p = c->m_places[i];
-        c->m_by_id.emplace(p.id, i);
-        c->m_places_extent.expand(p.position);
-        ++c->m_category_counts[p.category];
-        if (p.updated_at > c->m_last_updated) c->m_last_updated = p.updated_at;
-    }
-    c->compute_stats();
+    // Sorted as (id, index) pairs: comparing views is cheaper than finding the ids in the arena.
+    std::vector<std::pair<std::string_view, std::uint32_t>> ids(table.size());
+    for (std::uint32_t i = 0; i < ids.size(); ++i) ids[i] = {table.text(i, PlaceText::id), i};
+    std::sort(ids.begin(), ids.end());
+    c->m_by_id.reserve(ids.size());
+    for (const auto& entry : ids) c->m_by_id.push_back(entry.second);
+    c->derive();
     c->m_text = text.get();
     return c;
 }
 
+void Catalogue::write_body(BinaryWriter& out) const {
+    m_table.write(out);
+    out.array(m_by_id);
+    // The points in index order: the index's nodes are recomputed from them when read.
+    std::vector<geo::Point> points(m_table.size());
+    for (std::uint32_t i = 0; i < points.size(); ++i) points[i] = m_point_index.point(i);
+    out.array(points);
+    m_text.write(out);
+}
+
+std::shared_ptr<const Catalogue> Catalogue::read_body(BinaryReader& in, std::shared_ptr<const Boundaries> boundaries,
+                                                      std::int64_t version) {
+    std::shared_ptr<Catalogue> c(new Catalogue());
+    c->m_version = version;
+    c->m_bounds = std::move(boundaries);
+    c->m_table.read(in);
+    const auto n = static_cast<std::uint32_t>(c->m_table.size());
+    c->m_by_id = in.array<std::uint32_t>();
+    auto points = in.array<geo::Point>();
+    if (c->m_by_id.size() != n || points.size() != n) throw SnapshotError("snapshot file: the parts disagree in size");
+    std::vector<bool> seen(n, false);
+    for (std::uint32_t i : c->m_by_id) {
+        if (i >= n || seen[i]) throw SnapshotError("snapshot file: the id index is damaged");
+        seen[i] = true;
+    }
+    for (const geo::Point& p : points) {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) throw SnapshotError("snapshot file: a position is not a number");
+    }
+    c->m_point_index = geo::PointIndex(std::move(points));
+    c->m_text = TextIndex::read(in, n);
+    if (!in.at_end()) throw SnapshotError("snapshot file: unexpected data after the text index");
+    c->derive();
+    return c;
+}
+
+void Catalogue::derive() {
+    for (std::uint32_t i = 0; i < m_table.size(); ++i) {
+        m_places_extent.expand(m_point_index.point(i));
+        const std::string_view updated = m_table.text(i, PlaceText::updated_at);
+        if (updated > m_last_updated) m_last_updated = updated;
+    }
+    std::vector<std::int64_t> per_pool(m_table.pool().size(), 0);
+    for (std::uint32_t i = 0; i < m_table.size(); ++i) ++per_pool[m_table.row(i).category];
+    for (std::uint32_t id = 0; id < per_pool.size(); ++id) {
+        if (per_pool[id] > 0) m_category_counts.emplace(std::string(m_table.pool().at(id)), per_pool[id]);
+    }
+    compute_stats();
+}
+
 std::optional<storage::Place> Catalogue::place(const std::string& id) const {
-    const auto it = m_by_id.find(id);
-    if (it == m_by_id.end()) return std::nullopt;
-    return m_places[it->second];
+    const auto it = std::lower_bound(m_by_id.begin(), m_by_id.end(), id, [this](std::uint32_t i, const std::string& wanted) {
+        return m_table.text(i, PlaceText::id) < wanted;
+    });
+    if (it == m_by_id.end() || m_table.text(*it, PlaceText::id) != id) return std::nullopt;
+    return place_at(*it);
 }
 
 const storage::Stadtraum* Catalogue::stadtraum(int nr) const {
@@ -123,26 +178,91 @@ std::int64_t Catalogue::category_count(const std::string& key) const {
     return it == m_category_counts.end() ? 0 : it->second;
 }
 
-bool Catalogue::matches(const storage::Place& p, const PlaceQuery& q) const {
-    if (q.bbox && !q.bbox->contains(p.position)) return false;
-    if (!q.categories.empty() && !contains(q.categories, p.category)) return false;
-    if (!q.target_groups.empty() && !any_of_in(q.target_groups, p.target_groups)) return false;
-    if (!q.languages.empty() && !any_of_in(q.languages, p.languages)) return false;
-    if (!q.wheelchair.empty() && !contains(q.wheelchair, p.wheelchair)) return false;
-    if (!q.stadtraeume.empty() && !(p.stadtraum && contains(q.stadtraeume, *p.stadtraum))) return false;
-    if (q.free && p.free != q.free) return false;
-    if (q.in_orte100 && p.orte100.has_value() != *q.in_orte100) return false;
-    if (q.orte100 && p.orte100 != q.orte100) return false;
-    if (q.in_abc && p.abc_letter.has_value() != *q.in_abc) return false;
-    if (q.abc && p.abc_letter != q.abc) return false;
-    if (q.updated_from && p.updated_at < *q.updated_from) return false;
-    if (q.updated_to && p.updated_at > *q.updated_to) return false;
+struct Catalogue::Filter {
+    bool nothing = false;  // a wanted value no place has: nothing can match
+    bool only_bbox = true;  // no filter besides the bbox
+    std::optional<geo::BBox> bbox;
+    std::vector<std::uint32_t> categories;
+    std::vector<std::uint32_t> target_groups;
+    std::vector<std::uint32_t> languages;
+    std::vector<std::uint32_t> wheelchair;
+    std::vector<int> stadtraeume;
+    std::optional<bool> free;
+    std::optional<bool> in_orte100;
+    std::optional<int> orte100;
+    std::optional<bool> in_abc;
+    std::optional<std::uint32_t> abc;
+    std::optional<std::string> updated_from;
+    std::optional<std::string> updated_to;
+};
+
+Catalogue::Filter Catalogue::compile(const PlaceQuery& q) const {
+    Filter f;
+    f.bbox = q.bbox;
+    // Values become pool numbers; values no place has are dropped, and a list of only such
+    // values matches nothing.
+    const auto numbers = [&](const std::vector<std::string>& values, std::vector<std::uint32_t>& out) {
+        if (values.empty()) return;
+        f.only_bbox = false;
+        for (const auto& v : values) {
+            if (const std::uint32_t id = m_table.pool().find(v); id != StringPool::none) out.push_back(id);
+        }
+        if (out.empty()) f.nothing = true;
+    };
+    numbers(q.categories, f.categories);
+    numbers(q.target_groups, f.target_groups);
+    numbers(q.languages, f.languages);
+    numbers(q.wheelchair, f.wheelchair);
+    f.stadtraeume = q.stadtraeume;
+    f.free = q.free;
+    f.in_orte100 = q.in_orte100;
+    f.orte100 = q.orte100;
+    f.in_abc = q.in_abc;
+    if (q.abc) {
+        const std::uint32_t id = m_table.pool().find(*q.abc);
+        if (id == StringPool::none) f.nothing = true;
+        f.abc = id;
+    }
+    f.updated_from = q.updated_from;
+    f.updated_to = q.updated_to;
+    if (!f.stadtraeume.empty() || f.free || f.in_orte100 || f.orte100 || f.in_abc || f.abc || f.updated_from ||
+        f.updated_to) {
+        f.only_bbox = false;
+    }
+    return f;
+}
+
+bool Catalogue::matches(std::uint32_t i, const Filter& f) const {
+    if (f.bbox && !f.bbox->contains(m_point_index.point(i))) return false;
+    if (f.only_bbox) return true;
+    const PlaceRow& r = m_table.row(i);
+    const auto any_in = [&](const std::vector<std::uint32_t>& wanted, PlaceList which) {
+        const auto have = m_table.list(i, which);
+        return std::any_of(have.begin(), have.end(), [&](std::uint32_t id) { return contains(wanted, id); });
+    };
+    if (!f.categories.empty() && !contains(f.categories, r.category)) return false;
+    if (!f.wheelchair.empty() && !contains(f.wheelchair, r.wheelchair)) return false;
+    if (!f.target_groups.empty() && !any_in(f.target_groups, PlaceList::target_groups)) return false;
+    if (!f.languages.empty() && !any_in(f.languages, PlaceList::languages)) return false;
+    if (!f.stadtraeume.empty() && !(r.stadtraum != PlaceRow::absent && contains(f.stadtraeume, r.stadtraum))) return false;
+    if (f.free && (r.free < 0 || (r.free == 1) != *f.free)) return false;
+    if (f.in_orte100 && (r.orte100 != PlaceRow::absent) != *f.in_orte100) return false;
+    if (f.orte100 && r.orte100 != *f.orte100) return false;
+    if (f.in_abc && (r.abc != StringPool::none) != *f.in_abc) return false;
+    if (f.abc && r.abc != *f.abc) return false;
+    if (f.updated_from || f.updated_to) {
+        const std::string_view updated = m_table.text(i, PlaceText::updated_at);
+        if (f.updated_from && updated < *f.updated_from) return false;
+        if (f.updated_to && updated > *f.updated_to) return false;
+    }
     return true;
 }
 
 PlaceResult Catalogue::query(const PlaceQuery& q) const {
     PlaceResult result;
-    const std::size_t window_end = q.offset + std::min(q.limit, m_places.size());
+    const Filter filter = compile(q);
+    if (filter.nothing) return result;
+    const std::size_t window_end = q.offset + std::min(q.limit, m_table.size());
     const auto take = [&](std::uint32_t index, std::optional<double> distance) {
         if (result.number_matched >= q.offset && result.number_matched < window_end) {
             result.hits.push_back(PlaceHit{index, distance});
@@ -156,13 +276,12 @@ PlaceResult Catalogue::query(const PlaceQuery& q) const {
         std::vector<PlaceHit> within;
         m_point_index.query(box, [&](geo::IndexRange range, bool) {
             for (std::uint32_t i = range.begin; i < range.end; ++i) {
-                const storage::Place& p = m_places[i];
-                const double d = geo::haversine_m(q.near->center, p.position);
-                if (d <= q.near->radius_m && matches(p, q)) within.push_back(PlaceHit{i, d});
+                const double d = geo::haversine_m(q.near->center, m_point_index.point(i));
+                if (d <= q.near->radius_m && matches(i, filter)) within.push_back(PlaceHit{i, d});
             }
         });
         if (!q.text.empty()) {
-            std::vector<bool> hit(m_places.size(), false);
+            std::vector<bool> hit(m_table.size(), false);
             for (const auto& h : m_text.search(q.text)) hit[h.doc] = true;
             std::erase_if(within, [&](const PlaceHit& h) { return !hit[h.index]; });
         }
@@ -175,20 +294,15 @@ PlaceResult Catalogue::query(const PlaceQuery& q) const {
 
     if (!q.text.empty()) {
         for (const auto& h : m_text.search(q.text)) {
-            if (matches(m_places[h.doc], q)) take(h.doc, std::nullopt);
+            if (matches(h.doc, filter)) take(h.doc, std::nullopt);
         }
         return result;
     }
 
-    PlaceQuery rest = q;  // the bbox is answered by the index; the rest per place
+    Filter rest = filter;  // the bbox is answered by the index; the rest per place
     rest.bbox.reset();
-    const bool only_bbox = rest.categories.empty() && rest.target_groups.empty() &&
-                           rest.languages.empty() && rest.wheelchair.empty() &&
-                           rest.stadtraeume.empty() && !rest.free && !rest.in_orte100 &&
-                           !rest.orte100 && !rest.in_abc && !rest.abc && !rest.updated_from &&
-                           !rest.updated_to;
     const auto visit = [&](geo::IndexRange range, bool exact) {
-        if (exact && only_bbox) {
+        if (exact && rest.only_bbox) {
             // A whole subtree inside the box: count it, and take only the part in the window.
             const std::size_t before = result.number_matched;
             const std::size_t after = before + range.size();
@@ -201,15 +315,14 @@ PlaceResult Catalogue::query(const PlaceQuery& q) const {
             return;
         }
         for (std::uint32_t i = range.begin; i < range.end; ++i) {
-            // The index's contiguous points first: a Place is large, touching it costs a cache miss.
             if (!exact && q.bbox && !q.bbox->contains(m_point_index.point(i))) continue;
-            if (only_bbox || matches(m_places[i], rest)) take(i, std::nullopt);
+            if (matches(i, rest)) take(i, std::nullopt);
         }
     };
     if (q.bbox) {
         m_point_index.query(*q.bbox, visit);
     } else {
-        visit(geo::IndexRange{0, static_cast<std::uint32_t>(m_places.size())}, true);
+        visit(geo::IndexRange{0, static_cast<std::uint32_t>(m_table.size())}, true);
     }
     return result;
 }
@@ -244,13 +357,16 @@ void Catalogue::compute_stats() {
         }
         return std::nullopt;
     };
-    for (const auto& p : m_places) {
-        const auto slot = category_slot(p.category);
+    std::vector<std::optional<std::size_t>> slot_of(m_table.pool().size());
+    for (std::uint32_t id = 0; id < slot_of.size(); ++id) slot_of[id] = category_slot(std::string(m_table.pool().at(id)));
+    for (std::uint32_t i = 0; i < m_table.size(); ++i) {
+        const PlaceRow& r = m_table.row(i);
+        const auto slot = slot_of[r.category];
         ++m_stats.total.places;
         if (slot) ++m_stats.total.categories[*slot].places;
-        if (!p.stadtraum) continue;
+        if (r.stadtraum == PlaceRow::absent) continue;
         for (auto& a : m_stats.stadtraeume) {
-            if (a.nr != *p.stadtraum) continue;
+            if (a.nr != r.stadtraum) continue;
             ++a.places;
             if (slot) ++a.categories[*slot].places;
         }

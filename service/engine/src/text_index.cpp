@@ -16,19 +16,24 @@ struct TermHash {
 }  // namespace
 
 TextIndex::TextIndex(const std::vector<std::vector<TextField>>& documents)
-    : m_documents(static_cast<std::uint32_t>(documents.size())) {
+    : TextIndex(static_cast<std::uint32_t>(documents.size()), [&documents](std::uint32_t doc, const FieldSink& add) {
+          for (const TextField& field : documents[doc]) add(field.text, field.weight);
+      }) {}
+
+TextIndex::TextIndex(std::uint32_t documents, const std::function<void(std::uint32_t doc, const FieldSink& add)>& fields)
+    : m_documents(documents) {
     // Terms are interned once (an id per distinct term), so a document costs no string per
     // occurrence; postings are collected per term id in ascending document order.
     std::unordered_map<std::string, std::uint32_t, TermHash, std::equal_to<>> ids;
     std::vector<std::string> names;
     std::vector<std::vector<Posting>> by_term;
     std::vector<std::pair<std::uint32_t, float>> in_doc;  // a document has few distinct terms
-    std::vector<float> lengths(documents.size(), 0.0F);
+    std::vector<float> lengths(documents, 0.0F);
     double total_length = 0.0;
-    for (std::uint32_t doc = 0; doc < documents.size(); ++doc) {
+    for (std::uint32_t doc = 0; doc < documents; ++doc) {
         in_doc.clear();
-        for (const TextField& field : documents[doc]) {
-            storage::for_each_search_term(field.text, [&](std::string_view term) {
+        fields(doc, [&](std::string_view text, float weight) {
+            storage::for_each_search_term(text, [&](std::string_view term) {
                 auto it = ids.find(term);
                 if (it == ids.end()) {
                     it = ids.emplace(std::string(term), static_cast<std::uint32_t>(names.size())).first;
@@ -37,16 +42,16 @@ TextIndex::TextIndex(const std::vector<std::vector<TextField>>& documents)
                 }
                 const std::uint32_t id = it->second;
                 const auto same = std::find_if(in_doc.begin(), in_doc.end(), [id](const auto& e) { return e.first == id; });
-                if (same == in_doc.end()) in_doc.emplace_back(id, field.weight); else same->second += field.weight;
-                lengths[doc] += field.weight;
+                if (same == in_doc.end()) in_doc.emplace_back(id, weight); else same->second += weight;
+                lengths[doc] += weight;
             });
-        }
+        });
         total_length += lengths[doc];
         for (const auto& [id, weight] : in_doc) by_term[id].push_back(Posting{doc, weight});
     }
     // BM25 term-frequency saturation with length normalisation (k1 = 1.2, b = 0.75): a word
     // in a short name weighs more than the same word in a long description.
-    const double average = documents.empty() ? 1.0 : std::max(1e-9, total_length / static_cast<double>(documents.size()));
+    const double average = documents == 0 ? 1.0 : std::max(1e-9, total_length / static_cast<double>(documents));
     for (auto& postings : by_term) {
         for (Posting& p : postings) {
             const double norm = 1.2 * (0.25 + 0.75 * lengths[p.doc] / average);
@@ -68,6 +73,35 @@ TextIndex::TextIndex(const std::vector<std::vector<TextField>>& documents)
         std::vector<Posting>().swap(by_term[id]);
     }
     m_posting_start.push_back(static_cast<std::uint32_t>(m_postings.size()));
+}
+
+void TextIndex::write(BinaryWriter& out) const {
+    out.strings(m_terms);
+    out.array(m_posting_start);
+    out.array(m_postings);
+}
+
+TextIndex TextIndex::read(BinaryReader& in, std::uint32_t documents) {
+    TextIndex t;
+    t.m_documents = documents;
+    t.m_terms = in.strings();
+    t.m_posting_start = in.array<std::uint32_t>();
+    t.m_postings = in.array<Posting>();
+    const auto bad = [] { throw SnapshotError("snapshot file: the text index is damaged"); };
+    if (t.m_posting_start.size() != t.m_terms.size() + 1 || t.m_posting_start.front() != 0 ||
+        t.m_posting_start.back() != t.m_postings.size()) {
+        bad();
+    }
+    for (std::size_t i = 1; i < t.m_posting_start.size(); ++i) {
+        if (t.m_posting_start[i] < t.m_posting_start[i - 1]) bad();
+    }
+    for (std::size_t i = 1; i < t.m_terms.size(); ++i) {
+        if (!(t.m_terms[i - 1] < t.m_terms[i])) bad();  // search relies on the sorted vocabulary
+    }
+    for (const Posting& p : t.m_postings) {
+        if (p.doc >= documents) bad();
+    }
+    return t;
 }
 
 std::vector<TextIndex::Hit> TextIndex::search(std::string_view query) const {

@@ -79,6 +79,9 @@ public:
     [[nodiscard]] virtual std::optional<geo::MultiPolygon> outline() const = 0;
     /// All places, optionally only those with the given status.
     [[nodiscard]] virtual std::vector<Place> places(const std::optional<std::string>& status) const = 0;
+    /// The same, handed to `sink` one by one (in the same order) instead of all at once.
+    virtual void for_each_place(const std::optional<std::string>& status,
+                                const std::function<void(Place&&)>& sink) const = 0;
     [[nodiscard]] virtual std::optional<Place> place(const std::string& id) const = 0;
     /// Ids of places whose FTS5 document matches the query terms (all terms, prefix match),
     /// ranked best first. Terms are passed through search_terms(); FTS syntax is never parsed.
@@ -95,6 +98,9 @@ public:
 
     /// A counter that grows with every committed write to the catalogue (catalogue version).
     [[nodiscard]] virtual std::int64_t data_version() const = 0;
+    /// A random token replaced with every committed write to the catalogue ("" before the
+    /// first): with data_version() it names one state of the catalogue, also across copies.
+    [[nodiscard]] virtual std::string catalogue_token() const = 0;
     /// A counter that grows with every committed change of the Stadträume or the outline.
     [[nodiscard]] virtual std::int64_t boundaries_version() const = 0;
     [[nodiscard]] virtual int schema_version() const = 0;

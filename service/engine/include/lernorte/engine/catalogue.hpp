@@ -3,6 +3,7 @@
 // A write builds a new snapshot and publishes it (see Engine); readers keep the one they hold.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <lernorte/engine/place_table.hpp>
 #include <lernorte/engine/text_index.hpp>
 #include <lernorte/geo/geometry.hpp>
 #include <lernorte/geo/point_index.hpp>
@@ -103,19 +105,35 @@ public:
     static std::shared_ptr<const Catalogue> build(std::vector<storage::Place> places,
                                                   std::shared_ptr<const Boundaries> boundaries,
                                                   std::int64_t version);
+    /// Places handed over one by one, so that a large catalogue never exists as
+    /// storage::Place values all at once: `source(add)` calls add(place) for every place.
+    using PlaceSource = std::function<void(const std::function<void(storage::Place&&)>& add)>;
+    static std::shared_ptr<const Catalogue> build(const PlaceSource& source,
+                                                  std::shared_ptr<const Boundaries> boundaries,
+                                                  std::int64_t version);
+
+    /// Writes the read model's places part to a snapshot file (see snapshot.hpp for the
+    /// header that names the store state; this writes only the body).
+    void write_body(BinaryWriter& out) const;
+    /// Reads a body written by write_body; throws SnapshotError when it is damaged.
+    static std::shared_ptr<const Catalogue> read_body(BinaryReader& in, std::shared_ptr<const Boundaries> boundaries,
+                                                      std::int64_t version);
     [[nodiscard]] const std::shared_ptr<const Boundaries>& boundaries() const noexcept { return m_bounds; }
 
     /// Published places, numbered 0..size()-1 in the spatial index's order. The accessors
     /// below read one field of place i without building a storage::Place.
-    [[nodiscard]] std::size_t size() const noexcept { return m_places.size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return m_table.size(); }
     [[nodiscard]] geo::Point position(std::uint32_t i) const noexcept { return m_point_index.point(i); }
-    [[nodiscard]] std::string_view id(std::uint32_t i) const { return m_places[i].id; }
-    [[nodiscard]] std::string_view name(std::uint32_t i) const { return m_places[i].name; }
-    [[nodiscard]] std::string_view category(std::uint32_t i) const { return m_places[i].category; }
-    [[nodiscard]] std::optional<bool> free(std::uint32_t i) const { return m_places[i].free; }
-    [[nodiscard]] std::string_view wheelchair(std::uint32_t i) const { return m_places[i].wheelchair; }
+    [[nodiscard]] std::string_view id(std::uint32_t i) const { return m_table.text(i, PlaceText::id); }
+    [[nodiscard]] std::string_view name(std::uint32_t i) const { return m_table.text(i, PlaceText::name); }
+    [[nodiscard]] std::string_view category(std::uint32_t i) const { return m_table.pooled(m_table.row(i).category); }
+    [[nodiscard]] std::optional<bool> free(std::uint32_t i) const {
+        const std::int8_t f = m_table.row(i).free;
+        return f < 0 ? std::nullopt : std::optional<bool>(f == 1);
+    }
+    [[nodiscard]] std::string_view wheelchair(std::uint32_t i) const { return m_table.pooled(m_table.row(i).wheelchair); }
     /// The whole place i.
-    [[nodiscard]] storage::Place place_at(std::uint32_t i) const { return m_places[i]; }
+    [[nodiscard]] storage::Place place_at(std::uint32_t i) const { return m_table.materialize(i, position(i)); }
     /// The published place with this id.
     [[nodiscard]] std::optional<storage::Place> place(const std::string& id) const;
     [[nodiscard]] const std::vector<storage::Stadtraum>& stadtraeume() const noexcept { return m_bounds->stadtraeume; }
@@ -148,13 +166,17 @@ public:
     ~Catalogue() = default;
 
 private:
+    struct Filter;  // a PlaceQuery's filters in the table's terms (pool numbers)
     Catalogue() = default;
-    [[nodiscard]] bool matches(const storage::Place& p, const PlaceQuery& q) const;
+    [[nodiscard]] Filter compile(const PlaceQuery& q) const;
+    [[nodiscard]] bool matches(std::uint32_t i, const Filter& f) const;
+    /// Everything derived from the table and the point index: ids, counts, stats.
+    void derive();
     void compute_stats();
 
     std::int64_t m_version = 0;
-    std::vector<storage::Place> m_places;
-    std::unordered_map<std::string, std::uint32_t> m_by_id;
+    PlaceTable m_table;
+    std::vector<std::uint32_t> m_by_id;  // place indices in id order
     geo::PointIndex m_point_index;
     TextIndex m_text;
     std::shared_ptr<const Boundaries> m_bounds;

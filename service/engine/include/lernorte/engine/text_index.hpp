@@ -3,9 +3,12 @@
 // the folding and stemming are those of the store's FTS5 table.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <lernorte/engine/binary_io.hpp>
 
 namespace lernorte::engine {
 
@@ -19,6 +22,10 @@ class TextIndex {
 public:
     /// Documents are numbered 0..n-1 in the order of the outer vector.
     explicit TextIndex(const std::vector<std::vector<TextField>>& documents);
+    /// The same without a vector per document: `fields(doc, add)` calls add(text, weight)
+    /// for each field of document doc, for doc = 0..documents-1 in order.
+    using FieldSink = std::function<void(std::string_view text, float weight)>;
+    TextIndex(std::uint32_t documents, const std::function<void(std::uint32_t doc, const FieldSink& add)>& fields);
     TextIndex() = default;
 
     struct Hit {
@@ -33,6 +40,11 @@ public:
     [[nodiscard]] std::vector<Hit> search(std::string_view query) const;
 
     [[nodiscard]] std::size_t term_count() const noexcept { return m_terms.size(); }
+
+    void write(BinaryWriter& out) const;
+    /// Reads what write() wrote for an index of `documents` documents; a damaged file throws
+    /// SnapshotError.
+    static TextIndex read(BinaryReader& in, std::uint32_t documents);
 
 private:
     struct Posting {
