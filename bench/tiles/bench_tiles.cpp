@@ -7,9 +7,14 @@
 //       intersect the Dresden city outline, always starting with the centre tile.
 //   lernorte_bench_tiles --db BASE --count N --seed S --tiles FILE --out TSV [--rounds R]
 //       [--pg CONNINFO]
+//       [--reference]
 //       times render_tile for every tile, R rounds (after one untimed warm-up round), and with
 //       --pg also PostGIS: the wall time of a prepared statement (binary result) and the
 //       server's own execution time (EXPLAIN (ANALYZE, TIMING OFF) EXECUTE).
+//       render_tile runs with the snapshot's TileIndex, as the server's TileCache does; the
+//       index is built once beforehand (its build time is printed and written as the row
+//       "lernorte_index" with z x y -1). With --reference the path without an index is timed
+//       too (tool "lernorte_reference"), and each of its tiles is checked to be the same bytes.
 //
 // BASE is a lernorte database holding the real Stadträume and the city outline. The places are
 // generated in memory with the same generator, seed and count as lernorte_bench_gen, so they
@@ -23,6 +28,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -201,6 +207,7 @@ private:
 
 int main(int argc, char** argv) {
     std::string db, list_out, tiles_path, out_path, pg_conninfo;
+    bool reference = false;
     std::size_t count = 0, per_zoom = 20;
     std::uint64_t seed = 0, tile_seed = 7;
     int rounds = 5;
@@ -220,6 +227,7 @@ int main(int argc, char** argv) {
         else if (a == "--out") out_path = value();
         else if (a == "--rounds") rounds = std::stoi(value());
         else if (a == "--pg") pg_conninfo = value();
+        else if (a == "--reference") reference = true;
         else usage("unknown argument " + std::string(a));
     }
     if (db.empty()) usage("--db is required");
@@ -267,6 +275,11 @@ int main(int argc, char** argv) {
 
         std::ofstream out(out_path);
         out << "tool\tz\tx\ty\tround\tus\tbytes\n";
+        t0 = Clock::now();
+        const auto index = engine::build_tile_index(*catalogue);
+        const double index_us = micros_since(t0);
+        std::cerr << "tiles: build_tile_index " << index_us / 1e6 << " s\n";
+        out << "lernorte_index\t-1\t-1\t-1\t0\t" << index_us << "\t0\n";
         const engine::PlaceQuery no_filter;
 #ifdef LERNORTE_BENCH_HAVE_LIBPQ
         std::unique_ptr<Pg> pg;
@@ -286,9 +299,18 @@ int main(int argc, char** argv) {
                     if (round > 0) out << tool << '\t' << t.z << '\t' << t.x << '\t' << t.y << '\t' << round << '\t' << us << '\t' << bytes << '\n';
                 };
                 t0 = Clock::now();
-                const engine::TileBytes tile = engine::render_tile(*catalogue, t, no_filter);
+                const engine::TileBytes tile = engine::render_tile(*catalogue, *index, t, no_filter);
                 const double us = micros_since(t0);
                 row("lernorte", us, tile ? tile->size() : 0);
+                if (reference) {
+                    t0 = Clock::now();
+                    const engine::TileBytes slow = engine::render_tile(*catalogue, t, no_filter);
+                    row("lernorte_reference", micros_since(t0), slow ? slow->size() : 0);
+                    if (t.z >= 14 && slow != tile) {
+                        throw std::runtime_error("tile " + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" +
+                                                 std::to_string(t.y) + " differs from the reference");
+                    }
+                }
 #ifdef LERNORTE_BENCH_HAVE_LIBPQ
                 if (pg) {
                     const auto [pus, pbytes] = pg->run("tile", t);

@@ -267,6 +267,21 @@ void write_clusters(LayerBuilder& layer, TileId tile, const std::vector<Projecte
     }
 }
 
+void add_areas(LayerBuilder& area_layer, TileId tile, const std::vector<AreaFeature>& areas, const TileOptions& options) {
+    const AreaGeometryOptions area_options{options.extent, options.buffer, options.simplify_tolerance};
+    for (const AreaFeature& area : areas) {
+        if (area.geometry == nullptr && area.mercator == nullptr) continue;
+        const std::vector<TileRing> rings = area.mercator != nullptr
+                                                ? tile_polygon_rings_mercator(*area.mercator, tile, area_options, area.mercator_boxes)
+                                                : tile_polygon_rings(*area.geometry, tile, area_options);
+        if (rings.empty()) continue;
+        const Geometry geometry = encode_polygon(rings);
+        LayerBuilder::Tags tags(area_layer);
+        for (const Property& prop : area.properties) tags.add(prop.key, prop.value);
+        area_layer.add_feature(area.id, GeomType::polygon, geometry, tags);
+    }
+}
+
 }  // namespace
 
 std::uint64_t cluster_id(TileId tile, std::uint64_t cell) noexcept {
@@ -284,23 +299,27 @@ std::uint64_t cluster_id(TileId tile, std::uint64_t cell) noexcept {
     return (h & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1} << 52);
 }
 
+std::optional<std::string> build_tile_with_layer(TileId tile, const std::vector<AreaFeature>& areas,
+                                                 const PointLayer& points, const TileOptions& options) {
+    validate(options);
+    LayerBuilder area_layer(area_layer_name, options.extent);
+    add_areas(area_layer, tile, areas, options);
+    if (area_layer.feature_count() == 0 && points.feature_count() == 0) return std::nullopt;
+    std::string data;
+    {
+        protozero::pbf_writer writer(data);
+        area_layer.write_to(writer);
+    }
+    points.append_to(data);
+    return data;
+}
+
 std::optional<std::string> build_tile(TileId tile, const std::vector<AreaFeature>& areas,
                                       const std::vector<PointFeature>& points, const TileOptions& options) {
     validate(options);
 
     LayerBuilder area_layer(area_layer_name, options.extent);
-    const AreaGeometryOptions area_options{options.extent, options.buffer, options.simplify_tolerance};
-    for (const AreaFeature& area : areas) {
-        if (area.geometry == nullptr && area.mercator == nullptr) continue;
-        const std::vector<TileRing> rings = area.mercator != nullptr
-                                                ? tile_polygon_rings_mercator(*area.mercator, tile, area_options)
-                                                : tile_polygon_rings(*area.geometry, tile, area_options);
-        if (rings.empty()) continue;
-        const Geometry geometry = encode_polygon(rings);
-        LayerBuilder::Tags tags(area_layer);
-        for (const Property& prop : area.properties) tags.add(prop.key, prop.value);
-        area_layer.add_feature(area.id, GeomType::polygon, geometry, tags);
-    }
+    add_areas(area_layer, tile, areas, options);
 
     LayerBuilder point_layer(point_layer_name, options.extent);
     const double extent = options.extent;

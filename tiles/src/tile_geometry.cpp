@@ -18,6 +18,18 @@ bool all_finite(const std::vector<Point>& ring) {
                        [](const Point& p) { return std::isfinite(p.x) && std::isfinite(p.y); });
 }
 
+// The box of a ring, as BBox::expand over its points would give it, in a loop the compiler inlines.
+geo::BBox box_of(const std::vector<Point>& ring) noexcept {
+    geo::BBox b;
+    for (const Point& p : ring) {
+        if (p.x < b.min_x) b.min_x = p.x;
+        if (p.y < b.min_y) b.min_y = p.y;
+        if (b.max_x < p.x) b.max_x = p.x;
+        if (b.max_y < p.y) b.max_y = p.y;
+    }
+    return b;
+}
+
 // One Sutherland–Hodgman pass against a single half-plane.
 template <class Inside, class Intersect>
 std::vector<Point> clip_against(const std::vector<Point>& in, Inside inside, Intersect intersect) {
@@ -87,8 +99,7 @@ std::int64_t mvt_area2(const TileRing& ring) noexcept {
 std::vector<Point> clip_ring(std::vector<Point> ring, double lo, double hi) {
     drop_closing_point(ring);
     if (ring.empty()) return ring;
-    geo::BBox box;
-    for (const Point& p : ring) box.expand(p);
+    const geo::BBox box = box_of(ring);
     const geo::BBox square{lo, lo, hi, hi};
     if (!square.intersects(box)) return {};
     if (square.contains(box)) return ring;  // nothing to cut: keep the vertices bit for bit
@@ -183,8 +194,18 @@ std::vector<TileRing> tile_polygon_rings(const geo::MultiPolygon& lonlat, TileId
     return out;
 }
 
+std::vector<geo::BBox> ring_boxes(const geo::MultiPolygon& multi) {
+    std::vector<geo::BBox> out;
+    out.reserve(multi.polygons.size());
+    for (const geo::Polygon& polygon : multi.polygons) {
+        out.push_back(polygon.rings.empty() ? geo::BBox{} : box_of(polygon.rings.front()));
+    }
+    return out;
+}
+
 std::vector<TileRing> tile_polygon_rings_mercator(const geo::MultiPolygon& mercator, TileId tile,
-                                                 const AreaGeometryOptions& options) {
+                                                 const AreaGeometryOptions& options,
+                                                 const std::vector<geo::BBox>* polygon_boxes) {
     // The arithmetic of to_tile_coords after its to_mercator step, so the rings are identical.
     constexpr double half_world = half_world_m;
     const double n = std::ldexp(1.0, tile.z);
@@ -195,10 +216,11 @@ std::vector<TileRing> tile_polygon_rings_mercator(const geo::MultiPolygon& merca
     const geo::BBox reach{min_x - margin, max_y - size - margin, min_x + size + margin, max_y + margin};
     std::vector<TileRing> out;
     TileSpacePolygon projected;
-    for (const geo::Polygon& polygon : mercator.polygons) {
+    const bool have_boxes = polygon_boxes != nullptr && polygon_boxes->size() == mercator.polygons.size();
+    for (std::size_t k = 0; k < mercator.polygons.size(); ++k) {
+        const geo::Polygon& polygon = mercator.polygons[k];
         if (polygon.rings.empty()) continue;
-        geo::BBox box;
-        for (const Point& m : polygon.rings.front()) box.expand(m);
+        const geo::BBox box = have_boxes ? (*polygon_boxes)[k] : box_of(polygon.rings.front());
         if (!box.intersects(reach)) continue;  // clipping would drop it whole
         projected.resize(polygon.rings.size());
         for (std::size_t i = 0; i < polygon.rings.size(); ++i) {

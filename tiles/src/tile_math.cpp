@@ -52,13 +52,14 @@ geo::BBox tile_bounds(TileId t) noexcept {
     return {sw.x, sw.y, ne.x, ne.y};
 }
 
+TileFrame::TileFrame(TileId t, std::uint32_t extent) noexcept
+    : m_size(2 * half_world / std::ldexp(1.0, t.z)),
+      m_min_x(-half_world + t.x * m_size),
+      m_max_y(half_world - t.y * m_size),
+      m_extent(extent) {}
+
 geo::Point to_tile_coords(geo::Point lonlat, TileId t, std::uint32_t extent) noexcept {
-    const geo::Point m = to_mercator(lonlat);
-    const double n = std::ldexp(1.0, t.z);
-    const double size = 2 * half_world / n;
-    const double min_x = -half_world + t.x * size;
-    const double max_y = half_world - t.y * size;
-    return {(m.x - min_x) / size * extent, (max_y - m.y) / size * extent};
+    return TileFrame(t, extent).to_tile(to_mercator(lonlat));
 }
 
 }  // namespace lernorte::tiles

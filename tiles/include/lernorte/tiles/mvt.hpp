@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <lernorte/geo/geometry.hpp>
+#include <lernorte/tiles/point_layer.hpp>
 #include <lernorte/tiles/tile_math.hpp>
 
 namespace lernorte::tiles {
@@ -39,6 +40,8 @@ struct AreaFeature {
     /// Optional: the same geometry already projected to Web Mercator metres (to_mercator of
     /// every vertex). A caller that renders many tiles of one geometry projects it once.
     const geo::MultiPolygon* mercator = nullptr;
+    /// Optional, with `mercator`: ring_boxes(*mercator), computed once for many tiles.
+    const std::vector<geo::BBox>* mercator_boxes = nullptr;
 };
 
 struct TileOptions {
@@ -60,6 +63,10 @@ inline constexpr const char* point_layer_name = "places";
 /// extent + buffer beyond 2^30, negative or non-finite tolerance).
 std::optional<std::string> build_tile(TileId tile, const std::vector<AreaFeature>& areas,
                                       const std::vector<PointFeature>& points, const TileOptions& options = {});
+
+/// The same with the "places" layer already written (see PointLayer); only the areas are encoded here.
+std::optional<std::string> build_tile_with_layer(TileId tile, const std::vector<AreaFeature>& areas,
+                                                 const PointLayer& points, const TileOptions& options = {});
 
 /// The id of the cluster feature for grid cell `cell` (row-major) of `tile`: a stable hash with
 /// bit 52 set (and none above), so it never collides with place ids (below 2^52) and stays

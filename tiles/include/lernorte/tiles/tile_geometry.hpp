@@ -59,8 +59,13 @@ struct AreaGeometryOptions {
 
 /// The same for a multipolygon already in Web Mercator metres (to_mercator of each vertex):
 /// no trigonometry per vertex, and polygons whose box misses the buffered tile are skipped.
-/// Gives exactly the rings of tile_polygon_rings on the lon/lat original.
+/// Gives exactly the rings of tile_polygon_rings on the lon/lat original. `polygon_boxes`, if
+/// given, holds ring_boxes(mercator), so the boxes are not computed again for every tile.
 [[nodiscard]] std::vector<TileRing> tile_polygon_rings_mercator(const geo::MultiPolygon& mercator, TileId tile,
-                                                                const AreaGeometryOptions& options);
+                                                                const AreaGeometryOptions& options,
+                                                                const std::vector<geo::BBox>* polygon_boxes = nullptr);
+
+/// The box of every polygon's exterior ring, in the polygons' order.
+[[nodiscard]] std::vector<geo::BBox> ring_boxes(const geo::MultiPolygon& multi);
 
 }  // namespace lernorte::tiles

@@ -39,4 +39,21 @@ struct TileId {
 /// Position of a lon/lat point in tile-local coordinates of `extent` units (0,0 = top left).
 [[nodiscard]] geo::Point to_tile_coords(geo::Point lonlat, TileId t, std::uint32_t extent) noexcept;
 
+/// A tile's placement in Web Mercator metres: maps projected points (to_mercator) to tile-local
+/// coordinates with exactly the arithmetic of to_tile_coords, so both give the same doubles.
+class TileFrame {
+public:
+    TileFrame(TileId t, std::uint32_t extent) noexcept;
+    /// Tile-local coordinates of a point in Web Mercator metres.
+    [[nodiscard]] geo::Point to_tile(geo::Point mercator) const noexcept {
+        return {(mercator.x - m_min_x) / m_size * m_extent, (m_max_y - mercator.y) / m_size * m_extent};
+    }
+
+private:
+    double m_size;
+    double m_min_x;
+    double m_max_y;
+    double m_extent;
+};
+
 }  // namespace lernorte::tiles
