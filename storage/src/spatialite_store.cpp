@@ -4,11 +4,17 @@
 #include <lernorte/storage/store.hpp>
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <future>
 #include <mutex>
 #include <span>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 // spatialite.h uses sqlite3 types without including sqlite3.h.
@@ -661,6 +667,15 @@ Suggestion read_suggestion(const Statement& st, const std::string& path) {
 }
 
 // ---------------------------------------------------------------------------------------------
+/// A bound as SpatiaLite's RTreeAlign(), which the geometry triggers call, hands it to the
+/// rtree module: printed into SQL with "%1.12f" by SQLite's printf, read back as a number.
+double as_rtree_align_passes(double v) {
+    char text[64];
+    sqlite3_snprintf(static_cast<int>(sizeof text), text, "%1.12f", v);
+    double out = v;
+    std::from_chars(text, text + std::strlen(text), out);
+    return out;
+}
 
 class SpatialiteTransaction final : public Transaction {
 public:
@@ -732,20 +747,56 @@ public:
     }
 
     UpsertOutcome upsert_place(Place& place) override {
-        m_catalogue_writes = true;
-        if (!m_bulk && !m_bulk_unavailable && m_place_writes >= bulk_threshold) {
-            guarded("upsert_place", [&] { enter_bulk(); });
-        }
+        prepare_place_write("upsert_place");
         UpsertOutcome outcome = UpsertOutcome::unchanged;
-        const std::string what = place.source_id.empty()
-                                     ? "place id '" + place.id + "'"
-                                     : "place '" + place.dataset + "'/'" + place.source_id + "'";
         // No savepoint here: one per place triples the cost of an import. A constraint
         // violation (the usual bad input) only undoes its own statement; a failure after the
         // row was written poisons the transaction instead (see upsert()).
-        guarded("upsert_place", [&] { with_context(what, [&] { outcome = upsert(place); }); }, false);
+        guarded("upsert_place", [&] { with_context(describe(place), [&] { outcome = upsert(place); }); }, false);
         if (outcome != UpsertOutcome::unchanged) ++m_place_writes;
         return outcome;
+    }
+
+    std::vector<UpsertOutcome> upsert_places(std::span<Place> places) override {
+        // The search documents depend on nothing but the places: a second thread makes them
+        // while this one writes the rows; the documents follow in the same order. (FTS5 sees
+        // the same inserts in the same order as from upsert_place(), so it builds the same
+        // index.) The rows write only id, version and updated_at of a place, which the
+        // documents do not read.
+        auto documents = std::async(std::launch::async, [places] {
+            std::vector<std::string> out;
+            out.reserve(places.size());
+            for (const Place& p : places) out.push_back(place_document(p));
+            return out;
+        });
+        std::vector<UpsertOutcome> outcomes;
+        outcomes.reserve(places.size());
+        std::vector<std::pair<std::size_t, std::int64_t>> written;  // index in places, rowid
+        try {
+            for (Place& place : places) {
+                prepare_place_write("upsert_places");
+                std::pair<UpsertOutcome, std::int64_t> row;
+                guarded("upsert_places", [&] { with_context(describe(place), [&] { row = write_row(place); }); }, false);
+                outcomes.push_back(row.first);
+                if (row.first == UpsertOutcome::unchanged) continue;
+                ++m_place_writes;
+                written.emplace_back(outcomes.size() - 1, row.second);
+            }
+            const std::vector<std::string> texts = documents.get();
+            guarded("upsert_places", [&] {
+                for (const auto& [i, rowid] : written) {
+                    with_context(describe(places[i]), [&] {
+                        write_document(rowid, places[i].id, texts[i], outcomes[i] == UpsertOutcome::updated);
+                    });
+                }
+            }, false);
+        } catch (...) {
+            // Rows written before the failure have no search documents yet.
+            if (!written.empty()) m_aborted = true;
+            throw;
+        }
+        m_half_written = false;
+        return outcomes;
     }
 
     void add_user(User& user) override {
@@ -892,6 +943,23 @@ private:
         }
     }
 
+    /// Before each place's write: what the bulk mode needs to know and do.
+    void prepare_place_write(const char* op) {
+        m_catalogue_writes = true;
+        if (!m_places_were_empty) {
+            static const std::string none = "SELECT NOT EXISTS (SELECT 1 FROM places)";
+            guarded(op, [&] { m_places_were_empty = query_int(*m_conn, none) != 0; }, false);
+        }
+        if (!m_bulk && !m_bulk_unavailable && m_place_writes >= bulk_threshold) {
+            guarded(op, [&] { enter_bulk(); });
+        }
+    }
+
+    static std::string describe(const Place& place) {
+        return place.source_id.empty() ? "place id '" + place.id + "'"
+                                       : "place '" + place.dataset + "'/'" + place.source_id + "'";
+    }
+
     template <class F>
     static void with_context(const std::string& what, F&& f) {
         try {
@@ -905,7 +973,7 @@ private:
         static const std::string by_source = "SELECT rowid, " + place_columns +
                                              " FROM places WHERE dataset = ?1 AND source_id = ?2 AND source_id <> ''";
         static const std::string by_id = "SELECT rowid, " + place_columns + " FROM places WHERE id = ?1";
-        if (!p.source_id.empty()) {
+        if (!p.source_id.empty() && may_hold(p.dataset, p.source_id)) {
             Statement st(*m_conn, by_source);
             st.bind(1, p.dataset).bind(2, p.source_id);
             if (st.step()) return std::make_pair(st.int64(0), read_place(st, 1));
@@ -920,11 +988,34 @@ private:
         return std::nullopt;
     }
 
-    void write_document(std::int64_t rowid, const std::string& id, const Place& p, bool replace) {
+    /// False when no place of `dataset` can have this source id: the dataset had none with a
+    /// source id when this transaction first asked, and this transaction has written no such
+    /// place since. Spares an import into a new dataset one lookup per place.
+    bool may_hold(const std::string& dataset, const std::string& source_id) {
+        static const std::string any = "SELECT EXISTS (SELECT 1 FROM places WHERE dataset = ?1 AND source_id <> '')";
+        auto it = m_new_datasets.find(dataset);
+        if (it == m_new_datasets.end()) {
+            Statement st(*m_conn, any);
+            st.bind(1, dataset);
+            std::optional<std::unordered_set<std::string>> written;
+            if (!st.step() || st.int64(0) == 0) written.emplace();
+            it = m_new_datasets.emplace(dataset, std::move(written)).first;
+        }
+        return !it->second || it->second->contains(source_id);
+    }
+
+    /// Keeps may_hold() true after a write of this place's (dataset, source_id).
+    void note_source_id(const Place& p) {
+        if (p.source_id.empty()) return;
+        const auto it = m_new_datasets.find(p.dataset);
+        if (it != m_new_datasets.end() && it->second) it->second->insert(p.source_id);
+    }
+
+    void write_document(std::int64_t rowid, const std::string& id, const std::string& document, bool replace) {
         static const std::string remove = "DELETE FROM places_fts WHERE rowid = ?1";
         static const std::string insert = "INSERT INTO places_fts (rowid, id, document) VALUES (?1, ?2, ?3)";
         if (replace) Statement(*m_conn, remove).bind(1, rowid).run();
-        Statement(*m_conn, insert).bind(1, rowid).bind(2, id).bind(3, place_document(p)).run();
+        Statement(*m_conn, insert).bind(1, rowid).bind(2, id).bind(3, document).run();
     }
 
     // -----------------------------------------------------------------------------------------
@@ -964,6 +1055,20 @@ private:
         for (const auto& [name, sql] : triggers) m_conn->exec("DROP TRIGGER \"" + name + "\"");
         m_dropped_triggers = std::move(triggers);
         m_bulk = true;
+        // Into an empty table, building each secondary index once at the end (one sort) is
+        // cheaper than growing it row by row. Not otherwise: rebuilding would cost as much as
+        // the table holds, and the lookups by (dataset, source_id) need theirs. (With the
+        // table empty at the start, find() asks only for source ids this transaction wrote;
+        // see may_hold().)
+        if (m_places_were_empty.value_or(false)) {
+            static const std::string indexes =
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'places' AND sql IS NOT NULL";
+            {
+                Statement st(*m_conn, indexes);
+                while (st.step()) m_dropped_indexes.emplace_back(st.text(0), st.text(1));
+            }
+            for (const auto& [name, sql] : m_dropped_indexes) m_conn->exec("DROP INDEX \"" + name + "\"");
+        }
     }
 
     void note_geometry(std::int64_t rowid, const geo::Point& p, bool replace) {
@@ -972,7 +1077,7 @@ private:
 
     void finish_bulk() {
         static const std::string remove = "DELETE FROM idx_places_geom WHERE pkid = ?1";
-        // The R*Tree rounds a float32 minimum down and a maximum up, as RTreeAlign would.
+        // The values RTreeAlign would pass; the module rounds them to float32 as for it.
         static const std::string insert =
             "INSERT INTO idx_places_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?2, ?3, ?3)";
         static const std::string touch_insert =
@@ -983,22 +1088,40 @@ private:
             "WHERE Lower(f_table_name) = 'places' AND Lower(f_geometry_column) = 'geom'";
         bool inserted = false;
         bool updated = false;
+        for (const IndexEntry& e : m_pending_index) (e.replace ? updated : inserted) = true;
         for (const IndexEntry& e : m_pending_index) {
             if (e.replace) Statement(*m_conn, remove).bind(1, e.rowid).run();
-            Statement(*m_conn, insert).bind(1, e.rowid).bind(2, e.x).bind(3, e.y).run();
-            (e.replace ? updated : inserted) = true;
+            Statement(*m_conn, insert)
+                .bind(1, e.rowid)
+                .bind(2, as_rtree_align_passes(e.x))
+                .bind(3, as_rtree_align_passes(e.y))
+                .run();
         }
+        for (const auto& index : m_dropped_indexes) m_conn->exec(index.second);
         for (const auto& trigger : m_dropped_triggers) m_conn->exec(trigger.second);
         if (inserted) Statement(*m_conn, touch_insert).run();
         if (updated) Statement(*m_conn, touch_update).run();
         m_bulk = false;
         m_pending_index.clear();
         m_dropped_triggers.clear();
+        m_dropped_indexes.clear();
     }
 
     /// Writes one place: its row, then its search document. If the document fails after
     /// the row was written, m_half_written makes guarded() refuse the rest of the transaction.
     UpsertOutcome upsert(Place& place) {
+        const auto [outcome, rowid] = write_row(place);
+        if (outcome != UpsertOutcome::unchanged) {
+            write_document(rowid, place.id, place_document(place), outcome == UpsertOutcome::updated);
+            m_half_written = false;
+        }
+        return outcome;
+    }
+
+    /// The first half of upsert(): the row (and its pending index entry), not the search
+    /// document. Returns the outcome and the row's rowid; after a write m_half_written is set
+    /// until the caller has written the document.
+    std::pair<UpsertOutcome, std::int64_t> write_row(Place& place) {
         auto found = find(place);
         if (found) {
             auto& [rowid, stored] = *found;
@@ -1006,38 +1129,36 @@ private:
                 place.id = stored.id;
                 place.version = stored.version;
                 place.updated_at = stored.updated_at;
-                return UpsertOutcome::unchanged;
+                return {UpsertOutcome::unchanged, rowid};
             }
             const std::string now = now_rfc3339();
             Statement st(*m_conn, place_update_sql);
             bind_place_fields(st, place);
             st.bind(26, now).bind(27, rowid).run();
             m_half_written = true;
+            note_source_id(place);
             note_geometry(rowid, place.position, true);
-            write_document(rowid, stored.id, place, true);
-            m_half_written = false;
             place.id = stored.id;
             place.version = stored.version + 1;
             place.updated_at = now;
-            return UpsertOutcome::updated;
+            return {UpsertOutcome::updated, rowid};
         }
         std::string id = place.id.empty() ? new_uuid() : place.id;
         const std::string now = now_rfc3339();
         Statement st(*m_conn, place_insert_sql);
         bind_place_fields(st, place);
         st.bind(26, id).bind(27, now).run();
+        m_half_written = true;
+        note_source_id(place);
         // Safe although SpatiaLite's trigger functions run statements of their own on this
         // connection: SQLite restores the value when a trigger program ends. (RETURNING
         // rowid would say it more directly but triples the cost of an insert.)
         const std::int64_t rowid = sqlite3_last_insert_rowid(m_conn->db());
-        m_half_written = true;
         note_geometry(rowid, place.position, false);
-        write_document(rowid, id, place, false);
-        m_half_written = false;
         place.id = std::move(id);
         place.version = 1;
         place.updated_at = now;
-        return UpsertOutcome::inserted;
+        return {UpsertOutcome::inserted, rowid};
     }
 
     std::shared_ptr<Connection> m_conn;
@@ -1051,7 +1172,12 @@ private:
     bool m_bulk_unavailable = false;
     bool m_half_written = false;
     std::vector<std::pair<std::string, std::string>> m_dropped_triggers;  // name, CREATE TRIGGER sql
+    std::vector<std::pair<std::string, std::string>> m_dropped_indexes;   // name, CREATE INDEX sql
+    std::optional<bool> m_places_were_empty;  // when the first upsert_place() asked
     std::vector<IndexEntry> m_pending_index;
+    /// Per dataset looked up by may_hold(): the source ids written since, or nullopt when it
+    /// had places with source ids before.
+    std::unordered_map<std::string, std::optional<std::unordered_set<std::string>>> m_new_datasets;
 };
 
 class SpatialiteStore final : public Store {

@@ -3,10 +3,16 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 #include <unordered_map>
 
 #include <rapidjson/document.h>
@@ -254,6 +260,90 @@ void prepare_progress(const ImportOptions& options, const geo::Source& source) {
     if (options.progress) (void)source.feature_count();
 }
 
+constexpr std::int64_t progress_step = 500;
+
+/// Accepted places on their way from the thread that reads and validates the source to the
+/// one that writes them, in batches of progress_step features read.
+class PlaceQueue {
+public:
+    struct Batch {
+        std::vector<storage::Place> places;
+        std::int64_t read = 0;      ///< features read when the batch was cut
+        std::size_t rejected = 0;   ///< rejections up to then
+    };
+
+    /// Waits for room; false when the reader is asked to stop.
+    bool push(Batch batch, std::stop_token stop) {
+        std::unique_lock lock(m_mutex);
+        if (!m_changed.wait(lock, stop, [&] { return m_batches.size() < max_batches; })) return false;
+        m_batches.push_back(std::move(batch));
+        m_changed.notify_all();
+        return true;
+    }
+
+    /// The reader is done (at the end, or on an error).
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_changed.notify_all();
+    }
+
+    /// The next batch, or nullopt once the reader is done and every batch was taken.
+    std::optional<Batch> pop() {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return !m_batches.empty() || m_closed; });
+        if (m_batches.empty()) return std::nullopt;
+        Batch batch = std::move(m_batches.front());
+        m_batches.pop_front();
+        m_changed.notify_all();
+        return batch;
+    }
+
+private:
+    // Enough to even out the two threads' pace; a bound so a slow store does not make
+    // the reader hold the whole file in memory.
+    static constexpr std::size_t max_batches = 16;
+    std::mutex m_mutex;
+    std::condition_variable_any m_changed;
+    std::deque<Batch> m_batches;
+    bool m_closed = false;
+};
+
+/// The reading half of import_places: every feature validated, the accepted ones queued.
+/// Fills read and rejections of `report`.
+void read_places(geo::Source& source, const FieldMapping& mapping, const Catalogue& catalogue,
+                 const std::string& dataset, ImportReport& report, PlaceQueue& queue, std::stop_token stop) {
+    std::unordered_map<std::string, std::int64_t> seen;  // source id -> feature number
+    PlaceQueue::Batch batch;
+    const auto cut = [&] {
+        batch.read = report.read;
+        batch.rejected = report.rejections.size();
+        const bool room = queue.push(std::move(batch), stop);
+        batch = {};
+        return room;
+    };
+    try {
+        while (auto f = source.next()) {
+            ++report.read;
+            storage::Place p;
+            if (auto reason = to_place(*f, mapping, catalogue, p)) {
+                report.rejections.push_back({f->number, p.source_id, *reason});
+            } else if (auto [it, fresh] = seen.emplace(p.source_id, f->number); !fresh) {
+                report.rejections.push_back({f->number, p.source_id,
+                                             "duplicate source id (first in feature " +
+                                                 std::to_string(it->second) + ")"});
+            } else {
+                p.dataset = dataset;
+                batch.places.push_back(std::move(p));
+            }
+            if (report.read % progress_step == 0 && (!cut() || stop.stop_requested())) return;
+        }
+    } catch (const geo::SourceError& e) {
+        throw ImportError(e.what());
+    }
+    if (report.read % progress_step != 0) (void)cut();
+}
+
 }  // namespace
 
 FieldMapping parse_field_map(std::string_view spec) {
@@ -349,45 +439,57 @@ ImportReport import_places(Engine& engine, const std::string& path, const Import
         throw ImportError("no Stadträume in the store: run `lernorte import stadtraeume FILE` first");
     }
     geo::Source source = open_source(path, options.mapping);
-    prepare_progress(options, source);
+    // Counted here, before the reader starts: counting may rewind the source.
+    const std::optional<std::int64_t> total = options.progress ? source.feature_count() : std::nullopt;
     const std::string dataset = default_dataset(path, options.mapping);
-    ImportReport report;
-    std::vector<storage::Place> accepted;
-    std::unordered_map<std::string, std::int64_t> seen;  // source id -> feature number
-    try {
-        while (auto f = source.next()) {
-            ++report.read;
-            report_progress(options, report.read, source);
-            storage::Place p;
-            if (auto reason = to_place(*f, options.mapping, *catalogue, p)) {
-                report.rejections.push_back({f->number, p.source_id, *reason});
-                continue;
-            }
-            p.dataset = dataset;
-            if (auto [it, fresh] = seen.emplace(p.source_id, f->number); !fresh) {
-                report.rejections.push_back({f->number, p.source_id,
-                                             "duplicate source id (first in feature " +
-                                                 std::to_string(it->second) + ")"});
-                continue;
-            }
-            accepted.push_back(std::move(p));
-        }
-    } catch (const geo::SourceError& e) {
-        throw ImportError(e.what());
-    }
-    if (report.read == 0) throw ImportError(path + ": the source has no features");
-    if (options.strict && !report.rejections.empty()) return report;
-    if (accepted.empty()) return report;
 
-    auto write_lock = engine.lock_writes();
-    auto tx = engine.store().begin();
-    for (storage::Place& p : accepted) {
-        switch (tx->upsert_place(p)) {
-            case storage::UpsertOutcome::inserted: ++report.inserted; break;
-            case storage::UpsertOutcome::updated: ++report.updated; break;
-            case storage::UpsertOutcome::unchanged: ++report.unchanged; break;
+    // GDAL reading and validation run on a second thread while this one writes: an import
+    // takes about as long as the slower half, not as long as both. The source is the reader's
+    // alone from here on; the transaction stays on this thread, which began it.
+    ImportReport reading;  // the reader's: read and rejections
+    std::exception_ptr read_error;
+    PlaceQueue queue;
+    std::jthread reader([&](std::stop_token stop) {
+        try {
+            read_places(source, options.mapping, *catalogue, dataset, reading, queue, stop);
+        } catch (...) {
+            read_error = std::current_exception();
+        }
+        queue.close();
+    });  // on an exception below, ~jthread asks the reader to stop and waits for it
+
+    ImportReport report;
+    std::unique_lock<std::mutex> write_lock;
+    std::unique_ptr<storage::Transaction> tx;
+    bool rejected = false;  // with --strict: nothing is kept
+    while (auto batch = queue.pop()) {
+        if (options.progress && batch->read % progress_step == 0) options.progress(batch->read, total);
+        if (options.strict && batch->rejected > 0 && !rejected) {
+            rejected = true;
+            tx.reset();  // rolls back what was written so far
+            write_lock = {};
+            report.inserted = report.updated = report.unchanged = 0;
+        }
+        if (rejected || batch->places.empty()) continue;
+        if (!tx) {
+            // Begun with the first accepted place: a file with none leaves the store alone.
+            write_lock = engine.lock_writes();
+            tx = engine.store().begin();
+        }
+        for (const storage::UpsertOutcome outcome : tx->upsert_places(batch->places)) {
+            switch (outcome) {
+                case storage::UpsertOutcome::inserted: ++report.inserted; break;
+                case storage::UpsertOutcome::updated: ++report.updated; break;
+                case storage::UpsertOutcome::unchanged: ++report.unchanged; break;
+            }
         }
     }
+    reader.join();
+    if (read_error) std::rethrow_exception(read_error);
+    report.read = reading.read;
+    report.rejections = std::move(reading.rejections);
+    if (report.read == 0) throw ImportError(path + ": the source has no features");
+    if (!tx) return report;
     tx->commit();
     report.committed = true;
     if (options.publish) engine.reload();

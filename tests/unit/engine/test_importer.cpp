@@ -1,11 +1,15 @@
 // Imports into a real SpatiaLite file in a temporary directory, from real and hand-made files.
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <memory>
+#include <set>
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include <lernorte/engine/importer.hpp>
 #include <lernorte/geo/crs.hpp>
@@ -40,6 +44,27 @@ struct Fixture {
         return engine::import_places(engine, path, o);
     }
 };
+
+/// Names of the places whose R*Tree entry overlaps the window, read with plain SQL as any
+/// SQLite client would (the rtree module is part of SQLite).
+std::set<std::string> rtree_names(const std::string& db_path, double x0, double y0, double x1, double y1) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> db(raw, &sqlite3_close_v2);
+    sqlite3_stmt* st = nullptr;
+    const std::string sql =
+        "SELECT name FROM places WHERE rowid IN (SELECT pkid FROM idx_places_geom WHERE xmax >= ?1 AND xmin <= ?2 "
+        "AND ymax >= ?3 AND ymin <= ?4)";
+    REQUIRE(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> owned(st, &sqlite3_finalize);
+    sqlite3_bind_double(st, 1, x0);
+    sqlite3_bind_double(st, 2, x1);
+    sqlite3_bind_double(st, 3, y0);
+    sqlite3_bind_double(st, 4, y1);
+    std::set<std::string> out;
+    while (sqlite3_step(st) == SQLITE_ROW) out.emplace(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    return out;
+}
 
 std::string csv_point_rows(const std::vector<std::string>& rows) {
     std::string out = "name,category,lon,lat\n";
@@ -305,4 +330,106 @@ TEST_CASE("without a source id, name and position identify a place across re-imp
     CHECK(r.updated == 1);
     CHECK(r.unchanged == 1);
     CHECK(f.engine.store().places(std::nullopt).size() == 2);
+}
+
+TEST_CASE("a large import leaves the store as place-by-place writes would", "[engine][import]") {
+    // Beyond the store's bulk threshold and several of the importer's batches: the rows, the
+    // search documents and the R*Tree are written in bulk, and reading runs on its own thread.
+    Fixture f;
+    constexpr int n = 2600;
+    std::ostringstream csv;
+    csv << "id,name,category,description,street,postcode,city,tags,lon,lat\n";
+    std::map<std::string, geo::Point> expected;  // name -> position
+    std::uint32_t seed = 42;
+    const auto next = [&seed] { return (seed = seed * 1664525u + 1013904223u) / 4294967296.0; };
+    const auto text = [](double v) {
+        std::ostringstream out;
+        out << std::setprecision(10) << v;
+        return out.str();
+    };
+    for (int i = 0; i < n; ++i) {
+        const std::string name = "Lernort " + std::to_string(i);
+        const std::string x = text(13.70 + 0.10 * next());  // the inner city
+        const std::string y = text(51.03 + 0.05 * next());
+        expected[name] = geo::Point{std::stod(x), std::stod(y)};
+        csv << "row-" << i << ',' << name << ",kultur," << (i == 1234 ? "Zauberwürfel " : "") << "Kurs,"
+            << "Hauptstraße " << i << ",01067,Dresden," << (i % 2 == 0 ? "gerade" : "ungerade") << ',' << x << ','
+            << y << '\n';
+    }
+    const auto path = f.dir.write("gross.csv", csv.str());
+    const auto db_path = f.dir.file("test.sqlite");
+    auto& store = f.engine.store();
+    const auto version = store.data_version();
+
+    const auto r = f.places(path, "source_id=id");
+    REQUIRE(r.committed);
+    CHECK(r.read == n);
+    CHECK(r.inserted == n);
+    for (const auto& rejection : r.rejections) FAIL_CHECK(rejection.reason);  // none
+    CHECK(store.data_version() == version + 1);
+
+    const auto places = store.places(std::nullopt);
+    REQUIRE(places.size() == static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < places.size(); ++i) {  // in file order, each once, as written
+        const auto& p = places[i];
+        CHECK(p.name == "Lernort " + std::to_string(i));
+        CHECK(p.source_id == "row-" + std::to_string(i));
+        CHECK(p.dataset == "gross");
+        CHECK(p.version == 1);
+        CHECK(p.stadtraum.has_value());
+        CHECK(p.position.x == expected[p.name].x);
+        CHECK(p.position.y == expected[p.name].y);
+    }
+
+    // search: every document is there, and words are found where they are
+    CHECK(store.search("Lernort").size() == static_cast<std::size_t>(n));
+    CHECK(store.search("ungerade").size() == static_cast<std::size_t>(n / 2));
+    const auto rare = store.search("zauberwurfel");
+    REQUIRE(rare.size() == 1);
+    CHECK(store.place(rare[0])->name == "Lernort 1234");
+    CHECK(store.search("Hauptstraße 2599").size() == 1);
+
+    // the spatial index: windows find exactly the places inside them
+    const auto inside = [&](double x0, double y0, double x1, double y1) {
+        std::set<std::string> out;
+        for (const auto& [name, p] : expected) {
+            if (p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1) out.insert(name);
+        }
+        return out;
+    };
+    for (const auto& w : std::vector<std::array<double, 4>>{
+             {13.71, 51.04, 13.73, 51.05}, {13.75, 51.05, 13.8, 51.08}, {13.0, 50.0, 14.0, 52.0}}) {
+        std::set<std::string> found;
+        for (const auto& name : rtree_names(db_path, w[0], w[1], w[2], w[3])) {
+            const auto& p = expected[name];
+            if (p.x >= w[0] && p.x <= w[2] && p.y >= w[1] && p.y <= w[3]) found.insert(name);
+        }
+        CHECK(found == inside(w[0], w[1], w[2], w[3]));
+    }
+    for (const int i : {0, 999, 1000, 2599}) {
+        const auto& p = expected["Lernort " + std::to_string(i)];
+        CHECK(rtree_names(db_path, p.x, p.y, p.x, p.y).count("Lernort " + std::to_string(i)) == 1);
+    }
+
+    // again: nothing changes but the version
+    const auto again = f.places(path, "source_id=id");
+    CHECK(again.unchanged == n);
+    CHECK(again.inserted + again.updated == 0);
+    CHECK(store.places(std::nullopt) == places);
+    CHECK(store.data_version() == version + 2);
+
+    // --strict with the bad row last: the batches before it were written, and rolled back
+    std::string bad = csv.str();
+    for (auto at = bad.find("Lernort"); at != std::string::npos; at = bad.find("Lernort", at)) bad.replace(at, 7, "Neuort");
+    bad += "row-x,Irgendwo,unbekannt,,,,,,13.74,51.05\n";
+    const auto strict_path = f.dir.write("gross_neu.csv", bad);
+    const auto strict = f.places(strict_path, "source_id=id", true);
+    CHECK_FALSE(strict.committed);
+    CHECK(strict.read == n + 1);
+    REQUIRE(strict.rejections.size() == 1);
+    CHECK(strict.rejections[0].feature == n + 1);
+    CHECK(store.places(std::nullopt) == places);
+    CHECK(store.search("Neuort").empty());
+    CHECK(rtree_names(db_path, 13.0, 50.0, 14.0, 52.0).size() == static_cast<std::size_t>(n));
+    CHECK(store.data_version() == version + 2);
 }

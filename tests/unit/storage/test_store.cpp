@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -635,6 +637,101 @@ TEST_CASE("a large import keeps SpatiaLite's spatial index and triggers intact")
     CHECK(raw.scalar("SELECT CheckSpatialIndex('places', 'geom')") == "1");
     CHECK(raw.scalar("SELECT count(*) FROM SpatialIndex WHERE f_table_name = 'places' AND "
                      "search_frame = BuildMbr(14.4, 51.4, 14.6, 51.6, 4326)") == "1");
+}
+
+TEST_CASE("upsert_places in bulk leaves the file as small transactions of upsert_place would") {
+    // The bulk path (triggers and secondary indexes dropped, the R*Tree written packed, no
+    // lookups in a new dataset, documents made on a second thread) against the plain one:
+    // transactions below the bulk threshold, every row through SpatiaLite's triggers.
+    TempDir dir;
+    constexpr int n = 3000;
+    std::vector<Place> input;
+    std::uint32_t seed = 7;
+    const auto next = [&seed] { return (seed = seed * 1664525u + 1013904223u) / 4294967296.0; };
+    for (int i = 0; i < n; ++i) {
+        Place p = simple_place("Ort " + std::to_string(i) + (i % 3 == 0 ? " Werkstatt" : " Garten"), std::to_string(i));
+        p.description = i == 2024 ? "Töpferei am Elbufer" : "";
+        p.tags = {i % 2 == 0 ? "gerade" : "ungerade"};
+        p.position = {13.6 + 0.3 * next(), 50.95 + 0.15 * next()};
+        input.push_back(p);
+    }
+    const std::string plain_path = dir.file("plain.sqlite");
+    const std::string bulk_path = dir.file("bulk.sqlite");
+    auto plain = open_spatialite(plain_path);
+    for (int start = 0; start < n; start += 500) {
+        auto tx = plain->begin();
+        for (int i = start; i < start + 500; ++i) {
+            Place p = input[static_cast<std::size_t>(i)];
+            REQUIRE(tx->upsert_place(p) == UpsertOutcome::inserted);
+        }
+        tx->commit();
+    }
+    auto bulk = open_spatialite(bulk_path);
+    {
+        auto tx = bulk->begin();
+        std::vector<Place> places = input;
+        const auto outcomes = tx->upsert_places(places);
+        REQUIRE(outcomes.size() == places.size());
+        CHECK(std::all_of(outcomes.begin(), outcomes.end(), [](UpsertOutcome o) { return o == UpsertOutcome::inserted; }));
+        CHECK(places[17].version == 1);
+        CHECK(bulk->place(places[17].id)->name == places[17].name);  // ids filled in, visible in the transaction
+        tx->commit();
+    }
+
+    RawDb a(plain_path);
+    RawDb b(bulk_path);
+    const auto same = [&](const std::string& sql) {
+        const std::string expected = a.scalar(sql);
+        CHECK(b.scalar(sql) == expected);
+        return expected;
+    };
+    // rows in the same order with the same rowids, all fields but the generated ones
+    same("SELECT count(*) FROM places");
+    same("SELECT group_concat(rowid || dataset || source_id || name || coalesce(description, '') || tags || "
+         "version || AsText(geom), '|') FROM (SELECT * FROM places ORDER BY rowid)");
+    // the same R*Tree entries, each float-rounded exactly as the rtree module rounds
+    CHECK(same("SELECT count(*) FROM idx_places_geom") == std::to_string(n));
+    same("SELECT group_concat(pkid || ':' || xmin || ':' || xmax || ':' || ymin || ':' || ymax, ',') "
+         "FROM (SELECT * FROM idx_places_geom ORDER BY pkid)");
+    CHECK(b.scalar("SELECT rtreecheck('idx_places_geom')") == "ok");
+    CHECK(b.scalar("SELECT CheckSpatialIndex('places', 'geom')") == "1");
+    same("SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM SpatialIndex WHERE f_table_name = 'places' AND "
+         "search_frame = BuildMbr(13.7, 51.0, 13.75, 51.03, 4326) ORDER BY rowid)");
+    // the same search documents under the same rowids, and the same schema
+    same("SELECT group_concat(rowid || document, '|') FROM (SELECT rowid, document FROM places_fts ORDER BY rowid)");
+    same("SELECT group_concat(type || name || coalesce(sql, ''), '|') FROM "
+         "(SELECT * FROM sqlite_master WHERE tbl_name IN ('places', 'places_fts') ORDER BY name)");
+    CHECK(b.scalar("PRAGMA integrity_check") == "ok");
+    const auto names = [](Store& store, const std::string& query) {
+        std::vector<std::string> out;
+        for (const auto& id : store.search(query)) out.push_back(store.place(id)->name);
+        return out;
+    };
+    for (const std::string query : {"Werkstatt", "ungerade", "Töpferei", "Ort 29"}) {
+        CHECK(names(*bulk, query) == names(*plain, query));
+    }
+    CHECK(names(*bulk, "Töpferei") == std::vector<std::string>{"Ort 2024 Garten"});
+
+    // again in bulk: nothing changes; then every place moves
+    {
+        auto tx = bulk->begin();
+        std::vector<Place> places = input;
+        const auto outcomes = tx->upsert_places(places);
+        CHECK(std::all_of(outcomes.begin(), outcomes.end(), [](UpsertOutcome o) { return o == UpsertOutcome::unchanged; }));
+        tx->commit();
+    }
+    {
+        auto tx = bulk->begin();
+        std::vector<Place> places = input;
+        for (Place& p : places) p.position.x += 0.01;
+        const auto outcomes = tx->upsert_places(places);
+        CHECK(std::all_of(outcomes.begin(), outcomes.end(), [](UpsertOutcome o) { return o == UpsertOutcome::updated; }));
+        tx->commit();
+    }
+    CHECK(b.scalar("SELECT count(*) FROM idx_places_geom") == std::to_string(n));
+    CHECK(b.scalar("SELECT rtreecheck('idx_places_geom')") == "ok");
+    CHECK(b.scalar("SELECT CheckSpatialIndex('places', 'geom')") == "1");
+    CHECK(b.scalar("SELECT count(*) FROM places WHERE version = 2") == std::to_string(n));
 }
 
 TEST_CASE("a failed replace_stadtraeume changes nothing") {
