@@ -640,7 +640,7 @@ TEST_CASE("a large import keeps SpatiaLite's spatial index and triggers intact")
 }
 
 TEST_CASE("upsert_places in bulk leaves the file as small transactions of upsert_place would") {
-    // The bulk path (triggers and secondary indexes dropped, the R*Tree written packed, no
+    // The bulk path (triggers and secondary indexes dropped, R*Tree entries added at commit, no
     // lookups in a new dataset, documents made on a second thread) against the plain one:
     // transactions below the bulk threshold, every row through SpatiaLite's triggers.
     TempDir dir;
