@@ -279,6 +279,8 @@ describe('citizens\' map', { timeout: 900000 }, () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.body.dataset.view === 'list');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'results-title');
+    // the list fills when the first answer arrives (later on a loaded machine): wait for it, then check
+    await page.locator('#result-list a.place-link').first().waitFor({ state: 'visible' });
     assert.ok(await page.locator('#result-list').isVisible());
     // filters by keyboard: open the disclosure, tick "Bibliothek"
     await page.locator('#q').focus();
