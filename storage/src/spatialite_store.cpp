@@ -31,6 +31,8 @@
 #include <lernorte/storage/detail/wkb.hpp>
 #include <lernorte/storage/text.hpp>
 
+#include "rtree_builder.hpp"
+
 namespace lernorte::storage {
 namespace {
 
@@ -53,6 +55,15 @@ using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 using SpatialiteCachePtr = std::unique_ptr<void, SpatialiteCacheCleanup>;
 
+// SQLite counts every allocation under a global mutex unless told not to, before it is
+// initialised; nothing here reads those counts. Runs at load time, before main() and so
+// before GDAL or PROJ open a database (once SQLite is initialised, sqlite3_config refuses,
+// harmlessly).
+const bool sqlite_configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+}();
+
 void spatialite_global_init() {
     // The library wants this once per process before any connection is initialised.
     static const bool done = [] {
@@ -71,7 +82,7 @@ public:
         spatialite_global_init();
         sqlite3* raw = nullptr;
         const int rc = sqlite3_open_v2(m_path.c_str(), &raw,
-                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                        nullptr);
         m_db.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure
         if (rc != SQLITE_OK) {
@@ -688,6 +699,7 @@ public:
         if (!m_finished && sqlite3_get_autocommit(m_conn->db()) == 0) {
             sqlite3_exec(m_conn->db(), "ROLLBACK", nullptr, nullptr, nullptr);
         }
+        detach_built_index();
     }
 
     SpatialiteTransaction(const SpatialiteTransaction&) = delete;
@@ -901,6 +913,7 @@ public:
             }
             m_conn->exec("COMMIT");
             m_finished = true;
+            detach_built_index();
         };
         try {
             guarded("commit", finish, false);
@@ -1068,11 +1081,63 @@ private:
                 while (st.step()) m_dropped_indexes.emplace_back(st.text(0), st.text(1));
             }
             for (const auto& [name, sql] : m_dropped_indexes) m_conn->exec("DROP INDEX \"" + name + "\"");
+            start_index_builder();
         }
     }
 
     void note_geometry(std::int64_t rowid, const geo::Point& p, bool replace) {
-        if (m_bulk) m_pending_index.push_back({rowid, p.x, p.y, replace});
+        if (!m_bulk) return;
+        if (m_index_builder) {
+            const double x = as_rtree_align_passes(p.x);
+            const double y = as_rtree_align_passes(p.y);
+            m_index_builder->add({rowid, x, x, y, y, replace});
+            m_index_replaced = m_index_replaced || replace;
+        } else {
+            m_pending_index.push_back({rowid, p.x, p.y, replace});
+        }
+    }
+
+    // The spatial index of a bulk load into an empty table is built on a thread of its own
+    // (detail::RtreeBuilder) while the rows are written, then copied into idx_places_geom's
+    // shadow tables (%_node, %_parent, %_rowid: the R*Tree module's documented storage) in
+    // one statement each. The same SQLite library built it with the statements finish_bulk()
+    // would run, so the copy holds the same entries; tests check it with rtreecheck() and
+    // SpatiaLite's CheckSpatialIndex().
+    static constexpr const char* built_index_schema = "lernorte_built_index";
+
+    void start_index_builder() {
+        // Entries the triggers wrote before bulk mode (the first bulk_threshold places of
+        // this transaction) go in first, as they are.
+        static const std::string existing = "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_places_geom";
+        m_index_builder = std::make_unique<detail::RtreeBuilder>("idx_places_geom");
+        Statement st(*m_conn, existing);
+        while (st.step()) {
+            m_index_builder->add({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), false});
+        }
+    }
+
+    void copy_built_index() {
+        detail::DatabaseImage image = m_index_builder->finish();
+        m_index_builder.reset();
+        m_conn->exec(std::string("ATTACH ':memory:' AS ") + built_index_schema);
+        m_index_attached = true;
+        const int rc = sqlite3_deserialize(m_conn->db(), built_index_schema, image.data.release(), image.size,
+                                           image.size, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+        if (rc != SQLITE_OK) {
+            throw StoreError(m_conn->path() + ": cannot load the built spatial index: " + sqlite3_errstr(rc));
+        }
+        for (const char* part : {"node", "parent", "rowid"}) {
+            const std::string table = std::string("idx_places_geom_") + part;
+            m_conn->exec("DELETE FROM main.\"" + table + "\"; INSERT INTO main.\"" + table + "\" SELECT * FROM " +
+                         built_index_schema + ".\"" + table + "\"");
+        }
+    }
+
+    /// SQLite detaches a database only outside a transaction that read it.
+    void detach_built_index() noexcept {
+        if (!m_index_attached || sqlite3_get_autocommit(m_conn->db()) == 0) return;
+        sqlite3_exec(m_conn->db(), (std::string("DETACH ") + built_index_schema).c_str(), nullptr, nullptr, nullptr);
+        m_index_attached = false;
     }
 
     void finish_bulk() {
@@ -1086,8 +1151,9 @@ private:
         static const std::string touch_update =
             "UPDATE geometry_columns_time SET last_update = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
             "WHERE Lower(f_table_name) = 'places' AND Lower(f_geometry_column) = 'geom'";
-        bool inserted = false;
-        bool updated = false;
+        bool inserted = m_index_builder != nullptr;  // only inserts make a bulk load into an empty table
+        bool updated = m_index_replaced;
+        if (m_index_builder) copy_built_index();
         for (const IndexEntry& e : m_pending_index) (e.replace ? updated : inserted) = true;
         for (const IndexEntry& e : m_pending_index) {
             if (e.replace) Statement(*m_conn, remove).bind(1, e.rowid).run();
@@ -1175,6 +1241,9 @@ private:
     std::vector<std::pair<std::string, std::string>> m_dropped_indexes;   // name, CREATE INDEX sql
     std::optional<bool> m_places_were_empty;  // when the first upsert_place() asked
     std::vector<IndexEntry> m_pending_index;
+    std::unique_ptr<detail::RtreeBuilder> m_index_builder;  // bulk load into an empty table
+    bool m_index_attached = false;
+    bool m_index_replaced = false;  // the builder was told to replace an entry
     /// Per dataset looked up by may_hold(): the source ids written since, or nullopt when it
     /// had places with source ids before.
     std::unordered_map<std::string, std::optional<std::unordered_set<std::string>>> m_new_datasets;

@@ -639,6 +639,46 @@ TEST_CASE("a large import keeps SpatiaLite's spatial index and triggers intact")
                      "search_frame = BuildMbr(14.4, 51.4, 14.6, 51.6, 4326)") == "1");
 }
 
+TEST_CASE("a bulk load into an empty table builds its spatial index aside, also with a place given twice") {
+    // Into an empty table the R*Tree is built on a thread of its own and copied in at commit.
+    TempDir dir;
+    const std::string path = dir.file("lernorte.sqlite");
+    auto store = open_spatialite(path);
+    RawDb raw(path);
+    constexpr int n = 1500;
+    const auto load = [&](double shift) {
+        std::vector<Place> places;
+        for (int i = 0; i < n; ++i) {
+            Place p = simple_place("Ort " + std::to_string(i), std::to_string(i));
+            p.position = {13.6 + (i % 50) * 0.01 + shift, 50.95 + (i / 50) * 0.005};
+            places.push_back(p);
+        }
+        Place again = places[10];  // the same source id later in the file: an update in the same transaction
+        again.position = {14.2 + shift, 51.2};
+        places.push_back(again);
+        auto tx = store->begin();
+        const auto outcomes = tx->upsert_places(places);
+        CHECK(outcomes.back() == UpsertOutcome::updated);
+        tx->commit();
+    };
+    for (const double shift : {0.0, 0.002}) {
+        load(shift);
+        CHECK(raw.scalar("SELECT count(*) FROM idx_places_geom") == std::to_string(n));
+        CHECK(raw.scalar("SELECT rtreecheck('idx_places_geom')") == "ok");
+        CHECK(raw.scalar("SELECT CheckSpatialIndex('places', 'geom')") == "1");
+        CHECK(raw.scalar("SELECT group_concat(name) FROM places WHERE rowid IN (SELECT rowid FROM SpatialIndex WHERE "
+                         "f_table_name = 'places' AND search_frame = BuildMbr(14.1, 51.1, 14.3, 51.3, 4326))") == "Ort 10");
+        CHECK(raw.scalar("SELECT count(*) FROM SpatialIndex WHERE f_table_name = 'places' AND "
+                         "search_frame = BuildMbr(13.55, 50.9, 14.1, 51.1, 4326)") == std::to_string(n - 1));
+        CHECK(raw.scalar("SELECT last_insert > '2000' AND last_update > '2000' FROM geometry_columns_time "
+                         "WHERE f_table_name = 'places'") == "1");
+        CHECK(raw.scalar("PRAGMA integrity_check") == "ok");
+        // Empty the table behind the store's back: the second round loads into an empty table
+        // again on the same connection (the first round's copy source is gone).
+        raw.exec("DELETE FROM places; DELETE FROM places_fts");
+    }
+}
+
 TEST_CASE("upsert_places in bulk leaves the file as small transactions of upsert_place would") {
     // The bulk path (triggers and secondary indexes dropped, R*Tree entries added at commit, no
     // lookups in a new dataset, documents made on a second thread) against the plain one:
