@@ -30,7 +30,7 @@ geo::BBox buffered_bounds(tiles::TileId tile, const tiles::TileOptions& options)
 // The Stadträume of the buffered tile; `boxes` (if given) holds tiles::ring_boxes of each one's
 // Web Mercator geometry.
 std::vector<tiles::AreaFeature> area_features(const Catalogue& catalogue, const geo::BBox& box,
-                                              const std::vector<std::vector<geo::BBox>>* boxes = nullptr) {
+                                              const std::vector<tiles::RingBoxes>* boxes = nullptr) {
     std::vector<tiles::AreaFeature> areas;
     const auto& stats = catalogue.stats().stadtraeume;
     for (std::size_t i = 0; i < catalogue.stadtraeume().size(); ++i) {
@@ -195,7 +195,7 @@ public:
     // together here, unlike in the catalogue's arena (which keeps the texts in import order).
     std::string m_arena;
     std::vector<std::uint32_t> m_arena_offsets;  // id of place i at [2i, 2i+1), name at [2i+1, 2i+2)
-    std::vector<std::vector<geo::BBox>> m_area_boxes;  // tiles::ring_boxes of each Stadtraum (Mercator)
+    std::vector<tiles::RingBoxes> m_area_boxes;  // tiles::ring_boxes of each Stadtraum (Mercator)
     std::vector<Class> m_classes;     // sorted by category, so clusters list categories in order
     std::vector<std::string> m_categories;  // distinct, sorted as build_tile sorts them
     tiles::ClusterPyramid m_pyramid;

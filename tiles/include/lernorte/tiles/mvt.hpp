@@ -10,6 +10,7 @@
 
 #include <lernorte/geo/geometry.hpp>
 #include <lernorte/tiles/point_layer.hpp>
+#include <lernorte/tiles/tile_geometry.hpp>
 #include <lernorte/tiles/tile_math.hpp>
 
 namespace lernorte::tiles {
@@ -41,7 +42,7 @@ struct AreaFeature {
     /// every vertex). A caller that renders many tiles of one geometry projects it once.
     const geo::MultiPolygon* mercator = nullptr;
     /// Optional, with `mercator`: ring_boxes(*mercator), computed once for many tiles.
-    const std::vector<geo::BBox>* mercator_boxes = nullptr;
+    const RingBoxes* mercator_boxes = nullptr;
 };
 
 struct TileOptions {

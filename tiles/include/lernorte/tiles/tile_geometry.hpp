@@ -2,6 +2,7 @@
 // Area geometry in tile space: clip to the buffered tile, simplify, round, orient for MVT 2.1.
 // Pure functions on plain values so each step can be tested on small synthetic rings.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -57,15 +58,31 @@ struct AreaGeometryOptions {
 [[nodiscard]] std::vector<TileRing> tile_polygon_rings(const geo::MultiPolygon& lonlat, TileId tile,
                                                        const AreaGeometryOptions& options);
 
+/// Boxes of a Web Mercator multipolygon, computed once for the many tiles drawn from it.
+struct RingBoxes {
+    /// Vertices per chunk: a chunk that lies wholly on one side of a tile is reduced to its
+    /// first and last vertex before clipping (see tile_polygon_rings_mercator).
+    static constexpr std::size_t chunk_vertices = 16;
+    std::vector<geo::BBox> polygons;  ///< the box of each polygon's exterior ring
+    /// [polygon][ring]: the box of every chunk of the open ring (a closing vertex equal to the
+    /// first is left out), chunk k holding vertices [k * chunk_vertices, (k + 1) * chunk_vertices].
+    /// Empty for a ring with a non-finite coordinate.
+    std::vector<std::vector<std::vector<geo::BBox>>> chunks;
+};
+
+/// The boxes of `multi`, for tile_polygon_rings_mercator.
+[[nodiscard]] RingBoxes ring_boxes(const geo::MultiPolygon& multi);
+
 /// The same for a multipolygon already in Web Mercator metres (to_mercator of each vertex):
 /// no trigonometry per vertex, and polygons whose box misses the buffered tile are skipped.
-/// Gives exactly the rings of tile_polygon_rings on the lon/lat original. `polygon_boxes`, if
-/// given, holds ring_boxes(mercator), so the boxes are not computed again for every tile.
+/// Gives exactly the rings of tile_polygon_rings on the lon/lat original. `boxes`, if given,
+/// holds ring_boxes(mercator): then the boxes are not computed again for every tile, and a
+/// ring crossing the tile is projected and clipped without the inner vertices of its chunks
+/// that lie wholly beyond one edge of the buffered tile. Those vertices cannot change what
+/// Sutherland–Hodgman keeps (the result is the same, vertex for vertex), and for a long
+/// boundary through a small tile they are nearly all of it.
 [[nodiscard]] std::vector<TileRing> tile_polygon_rings_mercator(const geo::MultiPolygon& mercator, TileId tile,
                                                                 const AreaGeometryOptions& options,
-                                                                const std::vector<geo::BBox>* polygon_boxes = nullptr);
-
-/// The box of every polygon's exterior ring, in the polygons' order.
-[[nodiscard]] std::vector<geo::BBox> ring_boxes(const geo::MultiPolygon& multi);
+                                                                const RingBoxes* boxes = nullptr);
 
 }  // namespace lernorte::tiles
