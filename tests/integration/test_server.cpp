@@ -1,6 +1,8 @@
 // A real server on a real port with real clients: GDAL's OAPIF driver, ogr2ogr, curl, protoc.
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -70,6 +72,13 @@ std::set<std::string> feature_ids(const rapidjson::Document& d, const char* id_p
 
 const std::string gdal_env = "GDAL_HTTP_TIMEOUT=60 CPL_DEBUG=OFF GDAL_PAGING_ALLOWED=YES ";
 
+}  // namespace
+
+namespace {
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 }  // namespace
 
 TEST_CASE("the server binds port 0 and answers health", "[integration]") {
@@ -187,4 +196,17 @@ TEST_CASE("a served tile decodes with GDAL's MVT driver", "[integration][gdal][t
     REQUIRE(z10.exit_code == 0);
     CHECK_THAT(z10.out, Catch::Contains("point_count"));
     CHECK(run("curl -s -o /dev/null -w '%{http_code}' " + s.base + "/tiles/10/0/0.mvt").out == "204");
+    // A cached tile is sent from the cache's own bytes: the same bytes again, gzipped on request,
+    // none on HEAD.
+    const std::string again = dir.file("again.mvt");
+    const std::string zipped = dir.file("zipped.mvt");
+    REQUIRE(run("curl -s -o " + again + " " + s.base + "/tiles/10/551/342.mvt").exit_code == 0);
+    REQUIRE(run("curl -s --compressed -o " + zipped + " " + s.base + "/tiles/10/551/342.mvt").exit_code == 0);
+    const std::string first = read_file(file);
+    CHECK(first.size() > 1024);  // large enough to be gzipped
+    CHECK(read_file(again) == first);
+    CHECK(read_file(zipped) == first);
+    CHECK_THAT(run("curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' " + s.base + "/tiles/10/551/342.mvt").out,
+               Catch::Contains("Content-Encoding: gzip"));
+    CHECK_THAT(run("curl -s -I " + s.base + "/tiles/10/551/342.mvt").out, Catch::Contains("Content-Length: 0"));
 }

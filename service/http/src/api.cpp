@@ -72,7 +72,7 @@ bool accepts_gzip(const Request& r) {
     return rest.rfind(";q=0", 0) != 0 || rest.rfind(";q=0.", 0) == 0;
 }
 
-std::optional<std::string> gzip(const std::string& body) {
+std::optional<std::string> gzip(std::string_view body) {
     z_stream zs{};
     if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
     std::string out;
@@ -320,7 +320,14 @@ Reply Api::Impl::dispatch(const Request& req, const QueryParams& params, const e
     return static_file(seg, route);
 }
 
-Response Api::handle(const Request& req) const { return *handle_shared(req); }
+Response Api::handle(const Request& req) const {
+    Response res = *handle_shared(req);
+    if (res.shared_body) {
+        res.body = *res.shared_body;
+        res.shared_body.reset();
+    }
+    return res;
+}
 
 std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
     auto shared = std::make_shared<Response>();
@@ -425,6 +432,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         res.status = reply.status;
         res.content_type = std::move(reply.content_type);
         res.body = std::move(reply.body);
+        res.shared_body = std::move(reply.shared_body);
         for (auto& h : reply.headers) res.headers.push_back(std::move(h));
         if (volatile_route) {
             res.headers.emplace_back("Cache-Control", "no-store");
@@ -436,9 +444,10 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         // so a write is on every map with the next request.
         res.headers.emplace_back("Cache-Control", "public, no-cache");
         res.headers.emplace_back("Vary", "Accept, Accept-Encoding");
-        if (res.body.size() >= 1024 && gzipped) {
-            if (auto z = gzip(res.body)) {
+        if (res.body_view().size() >= 1024 && gzipped) {
+            if (auto z = gzip(res.body_view())) {
                 res.body = std::move(*z);
+                res.shared_body.reset();
                 res.headers.emplace_back("Content-Encoding", "gzip");
             }
         }
@@ -449,6 +458,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
             }
             res.status = 304;
             res.body.clear();
+            res.shared_body.reset();
             std::erase_if(res.headers, [](const auto& h) { return h.first == "Content-Encoding"; });
             return shared;
         }
@@ -458,6 +468,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         const ErrorInfo& info = detail::info(e.kind());
         res.status = info.status;
         res.body.clear();
+        res.shared_body.reset();
         std::erase_if(res.headers, [](const auto& h) { return h.first != "Allow"; });
         for (const auto& h : e.headers()) res.headers.push_back(h);
         std::vector<std::pair<std::string, std::string>> errors;
@@ -505,6 +516,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
         std::cerr << "lernorte: internal error on " << req.method << ' ' << res.route << ": " << e.what() << '\n';
         res.status = 500;
         res.content_type = "application/problem+json";
+        res.shared_body.reset();
         res.body = R"({"type":"urn:lernorte:problem:internal-error","title":"Internal server error","status":500,)"
                    R"("detail":"the server could not answer; the error is logged"})";
         res.headers.clear();

@@ -30,7 +30,7 @@ public:
     }
 
     void put(std::int64_t version, const std::string& key, std::shared_ptr<const Response> response) {
-        if (response->body.size() > m_max_entry) return;
+        if (response->body_view().size() > m_max_entry) return;
         std::lock_guard lock(m_mutex);
         if (version < m_version) return;  // answered from a snapshot already replaced
         if (version > m_version) {
@@ -51,7 +51,7 @@ public:
     }
 
 private:
-    static std::size_t size_of(const Response& r) { return r.body.size() + 512; }
+    static std::size_t size_of(const Response& r) { return r.body_view().size() + 512; }
 
     using Entry = std::pair<std::string, std::shared_ptr<const Response>>;
     std::size_t m_max_bytes;

@@ -45,6 +45,7 @@ struct Reply {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
     int status = 200;
+    std::shared_ptr<const std::string> shared_body = nullptr;  ///< instead of `body`: see Response::shared_body
 };
 
 /// Throws not_acceptable when the client asked for protobuf on a JSON-only route.

@@ -82,7 +82,10 @@ Reply tile(const Context& c, engine::TileCache& cache, const std::string& z, con
     const engine::PlaceQuery filter = tile_filter(c);
     const auto bytes = cache.get(c.catalogue, *id, filter, c.params.encode({"f"}));
     if (!bytes->has_value()) return {mvt_type, {}, {}, 204};
-    return {mvt_type, **bytes, {}};
+    // The cached bytes themselves, kept alive by the cache entry: a tile is not copied per request.
+    Reply reply{mvt_type, {}, {}};
+    reply.shared_body = std::shared_ptr<const std::string>(bytes, &**bytes);
+    return reply;
 }
 
 Reply tilejson(const Context& c) {

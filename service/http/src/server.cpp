@@ -107,7 +107,8 @@ public:
         }
         for (const auto& [name, value] : res.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
         if (!res.content_type.empty()) writer.headers().add(std::make_shared<NamedHeader>("Content-Type", res.content_type));
-        const std::size_t bytes = res.body.size();
+        const std::string_view body = res.body_view();
+        const std::size_t bytes = body.size();
         const bool head = req.method == "HEAD";
         const auto code = static_cast<Pistache::Http::Code>(res.status);
         if (head) {
@@ -116,11 +117,15 @@ public:
         } else if (bytes >= large_body) {
             // send() copies a body into a 512-byte buffer that doubles as it fills: a large body
             // is copied many times over. A stream sized for the body copies it once (chunked).
-            auto stream = writer.stream(code, bytes + 256);
-            stream.write(res.body.data(), static_cast<std::streamsize>(bytes));
+            // Sized for the status line, the headers, the chunk framing and the body: a stream
+            // that has to grow copies everything written so far.
+            std::size_t head_bytes = 512 + res.content_type.size();
+            for (const auto& [name, value] : res.headers) head_bytes += name.size() + value.size() + 4;
+            auto stream = writer.stream(code, bytes + head_bytes);
+            stream.write(body.data(), static_cast<std::streamsize>(bytes));
             stream.ends();
         } else {
-            writer.send(code, res.body);
+            writer.send(code, body.data(), bytes);
         }
 
         const auto elapsed = std::chrono::steady_clock::now() - start;

@@ -30,11 +30,17 @@ struct Response {
     int status = 200;
     std::string content_type;
     std::string body;
+    /// When set, the body is this immutable answer held by a cache (a tile), not copied into
+    /// `body`, which stays empty. body_view() reads either.
+    std::shared_ptr<const std::string> shared_body = nullptr;
     std::vector<std::pair<std::string, std::string>> headers;
     /// The route template, for logs and metrics (e.g. "/api/collections/{cid}/items"); always a literal.
     std::string_view route;
 
     [[nodiscard]] const std::string* header(const std::string& name) const;
+    [[nodiscard]] std::string_view body_view() const noexcept {
+        return shared_body ? std::string_view(*shared_body) : std::string_view(body);
+    }
 };
 
 struct ApiConfig {
