@@ -36,7 +36,7 @@
 namespace lernorte::storage {
 namespace {
 
-constexpr int schema_version_current = 3;
+constexpr int schema_version_current = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Owned C handles. Destruction order matters: statements, then the connection, then the
@@ -331,6 +331,7 @@ CREATE INDEX places_status ON places (status);
 CREATE INDEX places_stadtraum ON places (stadtraum);
 
 CREATE VIRTUAL TABLE places_fts USING fts5(id UNINDEXED, document, tokenize = 'unicode61 remove_diacritics 2');
+-- (replaced by a contentless index in migration 4)
 )sql");
     spatialite_call(conn, "SELECT AddGeometryColumn('stadtraeume', 'geom', 4326, 'MULTIPOLYGON', 'XY')");
     spatialite_call(conn, "SELECT CreateSpatialIndex('stadtraeume', 'geom')");
@@ -391,11 +392,37 @@ CREATE INDEX suggestions_status ON suggestions (status, created_at);
 )sql");
 }
 
+// Schema 4: the search index keeps no copy of the documents (FTS5 contentless). The rows
+// are in `places`; a second copy of every document cost a quarter of the file and of an
+// import's writes. Searches join places by rowid. A contentless table forgets a document only
+// when told its exact text, which the store recomputes from the stored place (see
+// write_document), so place_document() must not change without a migration that rebuilds
+// the index as this one does.
+std::string place_document(const Place& p);
+Place read_place(const Statement& st, int c);
+extern const std::string place_columns;
+
+constexpr const char* search_index_sql =
+    "CREATE VIRTUAL TABLE places_fts USING fts5(document, content = '', tokenize = 'unicode61 remove_diacritics 2')";
+
+void migrate_4(Connection& conn) {
+    conn.exec("DROP TABLE places_fts");
+    conn.exec(search_index_sql);
+    static const std::string rows = "SELECT rowid, " + place_columns + " FROM places ORDER BY rowid";
+    static const std::string insert = "INSERT INTO places_fts (rowid, document) VALUES (?1, ?2)";
+    std::vector<std::pair<std::int64_t, std::string>> documents;
+    {
+        Statement st(conn, rows);
+        while (st.step()) documents.emplace_back(st.int64(0), place_document(read_place(st, 1)));
+    }
+    for (const auto& [rowid, document] : documents) Statement(conn, insert).bind(1, rowid).bind(2, document).run();
+}
+
 struct Migration {
     int version;
     void (*apply)(Connection&);
 };
-constexpr Migration migrations[] = {{1, migrate_1}, {2, migrate_2}, {3, migrate_3}};
+constexpr Migration migrations[] = {{1, migrate_1}, {2, migrate_2}, {3, migrate_3}, {4, migrate_4}};
 static_assert(std::size(migrations) == schema_version_current);
 
 int stored_schema_version(Connection& conn) {
@@ -688,6 +715,13 @@ double as_rtree_align_passes(double v) {
     return out;
 }
 
+/// What write_row() did to one place's row.
+struct RowWrite {
+    UpsertOutcome outcome = UpsertOutcome::unchanged;
+    std::int64_t rowid = 0;
+    std::string old_document;  ///< for an update: the search document the row had before
+};
+
 class SpatialiteTransaction final : public Transaction {
 public:
     explicit SpatialiteTransaction(std::shared_ptr<Connection> conn)
@@ -783,23 +817,22 @@ public:
         });
         std::vector<UpsertOutcome> outcomes;
         outcomes.reserve(places.size());
-        std::vector<std::pair<std::size_t, std::int64_t>> written;  // index in places, rowid
+        std::vector<std::pair<std::size_t, RowWrite>> written;  // index in places, the row's write
         try {
             for (Place& place : places) {
                 prepare_place_write("upsert_places");
-                std::pair<UpsertOutcome, std::int64_t> row;
+                RowWrite row;
                 guarded("upsert_places", [&] { with_context(describe(place), [&] { row = write_row(place); }); }, false);
-                outcomes.push_back(row.first);
-                if (row.first == UpsertOutcome::unchanged) continue;
+                outcomes.push_back(row.outcome);
+                if (row.outcome == UpsertOutcome::unchanged) continue;
                 ++m_place_writes;
-                written.emplace_back(outcomes.size() - 1, row.second);
+                written.emplace_back(outcomes.size() - 1, std::move(row));
             }
             const std::vector<std::string> texts = documents.get();
             guarded("upsert_places", [&] {
-                for (const auto& [i, rowid] : written) {
-                    with_context(describe(places[i]), [&] {
-                        write_document(rowid, places[i].id, texts[i], outcomes[i] == UpsertOutcome::updated);
-                    });
+                // In write order: a place given twice is inserted, then updated, in the index too.
+                for (const auto& [i, row] : written) {
+                    with_context(describe(places[i]), [&] { write_document(row, texts[i]); });
                 }
             }, false);
         } catch (...) {
@@ -1024,11 +1057,14 @@ private:
         if (it != m_new_datasets.end() && it->second) it->second->insert(p.source_id);
     }
 
-    void write_document(std::int64_t rowid, const std::string& id, const std::string& document, bool replace) {
-        static const std::string remove = "DELETE FROM places_fts WHERE rowid = ?1";
-        static const std::string insert = "INSERT INTO places_fts (rowid, id, document) VALUES (?1, ?2, ?3)";
-        if (replace) Statement(*m_conn, remove).bind(1, rowid).run();
-        Statement(*m_conn, insert).bind(1, rowid).bind(2, id).bind(3, document).run();
+    /// The search document of a written row. places_fts keeps no copy of its documents, so
+    /// an update first tells it the text it indexed before (RowWrite::old_document).
+    void write_document(const RowWrite& row, const std::string& document) {
+        static const std::string remove =
+            "INSERT INTO places_fts (places_fts, rowid, document) VALUES ('delete', ?1, ?2)";
+        static const std::string insert = "INSERT INTO places_fts (rowid, document) VALUES (?1, ?2)";
+        if (row.outcome == UpsertOutcome::updated) Statement(*m_conn, remove).bind(1, row.rowid).bind(2, row.old_document).run();
+        Statement(*m_conn, insert).bind(1, row.rowid).bind(2, document).run();
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1176,18 +1212,17 @@ private:
     /// Writes one place: its row, then its search document. If the document fails after
     /// the row was written, m_half_written makes guarded() refuse the rest of the transaction.
     UpsertOutcome upsert(Place& place) {
-        const auto [outcome, rowid] = write_row(place);
-        if (outcome != UpsertOutcome::unchanged) {
-            write_document(rowid, place.id, place_document(place), outcome == UpsertOutcome::updated);
+        const RowWrite row = write_row(place);
+        if (row.outcome != UpsertOutcome::unchanged) {
+            write_document(row, place_document(place));
             m_half_written = false;
         }
-        return outcome;
+        return row.outcome;
     }
 
     /// The first half of upsert(): the row (and its pending index entry), not the search
-    /// document. Returns the outcome and the row's rowid; after a write m_half_written is set
-    /// until the caller has written the document.
-    std::pair<UpsertOutcome, std::int64_t> write_row(Place& place) {
+    /// document. After a write m_half_written is set until the caller has written the document.
+    RowWrite write_row(Place& place) {
         auto found = find(place);
         if (found) {
             auto& [rowid, stored] = *found;
@@ -1195,7 +1230,7 @@ private:
                 place.id = stored.id;
                 place.version = stored.version;
                 place.updated_at = stored.updated_at;
-                return {UpsertOutcome::unchanged, rowid};
+                return {UpsertOutcome::unchanged, rowid, {}};
             }
             const std::string now = now_rfc3339();
             Statement st(*m_conn, place_update_sql);
@@ -1207,7 +1242,7 @@ private:
             place.id = stored.id;
             place.version = stored.version + 1;
             place.updated_at = now;
-            return {UpsertOutcome::updated, rowid};
+            return {UpsertOutcome::updated, rowid, place_document(stored)};
         }
         std::string id = place.id.empty() ? new_uuid() : place.id;
         const std::string now = now_rfc3339();
@@ -1224,7 +1259,7 @@ private:
         place.id = std::move(id);
         place.version = 1;
         place.updated_at = now;
-        return {UpsertOutcome::inserted, rowid};
+        return {UpsertOutcome::inserted, rowid, {}};
     }
 
     std::shared_ptr<Connection> m_conn;
@@ -1324,7 +1359,9 @@ public:
     }
 
     std::vector<std::string> search(const std::string& text) const override {
-        static const std::string sql = "SELECT id FROM places_fts WHERE places_fts MATCH ?1 ORDER BY rank";
+        static const std::string sql =
+            "SELECT places.id FROM places_fts JOIN places ON places.rowid = places_fts.rowid "
+            "WHERE places_fts MATCH ?1 ORDER BY places_fts.rank";
         const std::string match = fts_query(text);
         if (match.empty()) return {};
         std::lock_guard lock(m_conn->mutex());

@@ -108,7 +108,7 @@ Suggestion suggestion_at(const std::string& id, const std::string& created_at, c
 
 }  // namespace
 
-TEST_CASE("a schema 2 file upgrades to 3: data stays, sessions arrive", "[storage][records][migration]") {
+TEST_CASE("a schema 2 file upgrades to the current schema: data stays, sessions arrive", "[storage][records][migration]") {
     TempDir dir;
     const std::string path = dir.file("v2.sqlite");
     std::string place_id;
@@ -131,8 +131,8 @@ TEST_CASE("a schema 2 file upgrades to 3: data stays, sessions arrive", "[storag
         CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "2");
     }
     auto store = open_spatialite(path);
-    CHECK(store->schema_version() == 3);
-    CHECK(current_schema_version() == 3);
+    CHECK(store->schema_version() == 4);
+    CHECK(current_schema_version() == 4);
     REQUIRE(store->place(place_id).has_value());
     CHECK(store->place(place_id)->name == full_place().name);
     REQUIRE(store->user("anna").has_value());
@@ -142,7 +142,7 @@ TEST_CASE("a schema 2 file upgrades to 3: data stays, sessions arrive", "[storag
         CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sessions'") == "1");
         CHECK(raw.scalar("SELECT count(*) FROM pragma_table_info('revisions') WHERE name IN ('action', 'state')") == "2");
         CHECK(raw.scalar("SELECT count(*) FROM pragma_table_info('suggestions') WHERE name = 'place_id'") == "1");
-        CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "3");
+        CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "4");
     }
     // The new table works on the upgraded file.
     auto tx = store->begin();
@@ -151,7 +151,7 @@ TEST_CASE("a schema 2 file upgrades to 3: data stays, sessions arrive", "[storag
     CHECK(store->session("hash-after-upgrade").has_value());
     // Opening again changes nothing.
     store.reset();
-    CHECK(open_spatialite(path)->schema_version() == 3);
+    CHECK(open_spatialite(path)->schema_version() == 4);
 }
 
 TEST_CASE("users: add, unique names, update, disable", "[storage][records][users]") {

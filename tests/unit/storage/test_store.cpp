@@ -122,7 +122,7 @@ TEST_CASE("a new file gets the current schema, WAL mode and three spatial indexe
     const std::string path = dir.file("lernorte.sqlite");
     auto store = open_spatialite(path);
     CHECK(store->schema_version() == current_schema_version());
-    CHECK(current_schema_version() == 3);
+    CHECK(current_schema_version() == 4);
     CHECK(store->data_version() == 0);
     CHECK(store->stadtraeume().empty());
     CHECK_FALSE(store->outline().has_value());
@@ -131,7 +131,7 @@ TEST_CASE("a new file gets the current schema, WAL mode and three spatial indexe
     RawDb raw(path);
     CHECK(raw.scalar("PRAGMA journal_mode") == "wal");
     CHECK(raw.scalar("SELECT count(*) FROM geometry_columns WHERE spatial_index_enabled = 1") == "3");
-    CHECK(raw.scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)") == "1,2,3");
+    CHECK(raw.scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)") == "1,2,3,4");
     CHECK(raw.scalar("SELECT count(*) FROM spatial_ref_sys WHERE srid IN (4326, 25833)") == "2");
     for (const char* table : {"meta", "stadtraeume", "city_outline", "places", "places_fts", "users", "revisions",
                               "suggestions"}) {
@@ -533,14 +533,71 @@ TEST_CASE("opening a version 1 file upgrades it and keeps its data") {
         CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'users'") == "0");
     }
     auto store = open_spatialite(path);
-    CHECK(store->schema_version() == 3);
+    CHECK(store->schema_version() == 4);
     CHECK(store->data_version() == 1);
     REQUIRE(store->place(id).has_value());
     CHECK(store->place(id)->name == full_place().name);
     RawDb raw(path);
     CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'revisions', 'suggestions')") == "3");
-    CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "3");
+    CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "4");
     CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'") == "1");
+}
+
+TEST_CASE("schema 4: the search index keeps no documents, an upgraded file finds the same, edits forget old words") {
+    TempDir dir;
+    const std::string path = dir.file("old.sqlite");
+    std::string library_id;
+    {
+        auto old = detail::open_spatialite_at_version(path, 3);
+        auto tx = old->begin();
+        Place library = simple_place("Stadtteilbibliothek Gorbitz", "1");
+        library.description = "Lesecafé und Sprachkurse";
+        Place workshop = simple_place("Werkstatt Prohlis", "2");
+        tx->upsert_place(library);
+        tx->upsert_place(workshop);
+        tx->commit();
+        library_id = library.id;
+        RawDb raw(path);
+        CHECK(raw.scalar("SELECT count(*) FROM places_fts_content") == "2");  // version 3 kept a copy
+    }
+    auto store = open_spatialite(path);
+    CHECK(store->schema_version() == 4);
+    RawDb raw(path);
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'places_fts_content'") == "0");
+    raw.exec("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, places_fts, 'row')");
+    const auto rows_with = [&](const std::string& prefix) {
+        return raw.scalar("SELECT coalesce(sum(doc), 0) FROM temp.words WHERE term LIKE '" + prefix + "%'");
+    };
+    CHECK(store->search("Bibliotheken") == std::vector<std::string>{library_id});
+    CHECK(store->search("Lesecafe") == std::vector<std::string>{library_id});
+    CHECK(rows_with("lesecaf") == "1");
+
+    {  // an edit: the old words leave the index, the new ones arrive
+        auto tx = store->begin();
+        Place renamed = simple_place("Werkstatt Gorbitz", "1");
+        CHECK(tx->upsert_place(renamed) == UpsertOutcome::updated);
+        tx->commit();
+    }
+    CHECK(store->search("Lesecafe").empty());
+    CHECK(store->search("Bibliothek").empty());
+    CHECK(store->search("Werkstatt").size() == 2);
+    CHECK(rows_with("lesecaf") == "0");
+    CHECK(rows_with("werkstatt") == "2");
+    {  // the same place twice in one batch: inserted words, then replaced ones
+        auto tx = store->begin();
+        Place first = simple_place("Töpferei Gorbitz", "1");
+        Place second = simple_place("Schmiede Gorbitz", "1");
+        std::vector<Place> batch{first, second};
+        const auto outcomes = tx->upsert_places(batch);
+        CHECK(outcomes == std::vector<UpsertOutcome>{UpsertOutcome::updated, UpsertOutcome::updated});
+        tx->commit();
+    }
+    CHECK(store->search("Töpferei").empty());
+    CHECK(store->search("Schmiede") == std::vector<std::string>{library_id});
+    CHECK(rows_with("topfer") == "0");
+    CHECK(rows_with("werkstatt") == "1");
+    raw.exec("INSERT INTO places_fts (places_fts) VALUES ('integrity-check')");
+    CHECK(raw.scalar("PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("a file from a newer lernorte is refused and left alone") {
@@ -549,15 +606,15 @@ TEST_CASE("a file from a newer lernorte is refused and left alone") {
     (void)open_spatialite(path);
     {
         RawDb raw(path);
-        raw.exec("INSERT INTO schema_version (version, applied_at) VALUES (4, '2030-01-01T00:00:00Z')");
+        raw.exec("INSERT INTO schema_version (version, applied_at) VALUES (5, '2030-01-01T00:00:00Z')");
     }
     CHECK_THROWS_AS(open_spatialite(path), SchemaTooNew);
     CHECK_THROWS_WITH(open_spatialite(path),
-                      path + ": database schema version 4 is newer than this lernorte (supports up to 3); "
+                      path + ": database schema version 5 is newer than this lernorte (supports up to 4); "
                              "upgrade lernorte");
     CHECK_THROWS_AS(detail::open_spatialite_at_version(path, 1), SchemaTooNew);
     RawDb raw(path);
-    CHECK(raw.scalar("SELECT max(version) FROM schema_version") == "4");
+    CHECK(raw.scalar("SELECT max(version) FROM schema_version") == "5");
 }
 
 TEST_CASE("a file that is not a SQLite database is an error naming the file") {
@@ -675,7 +732,7 @@ TEST_CASE("a bulk load into an empty table builds its spatial index aside, also 
         CHECK(raw.scalar("PRAGMA integrity_check") == "ok");
         // Empty the table behind the store's back: the second round loads into an empty table
         // again on the same connection (the first round's copy source is gone).
-        raw.exec("DELETE FROM places; DELETE FROM places_fts");
+        raw.exec("DELETE FROM places; INSERT INTO places_fts (places_fts) VALUES ('delete-all')");
     }
 }
 
@@ -738,7 +795,10 @@ TEST_CASE("upsert_places in bulk leaves the file as small transactions of upsert
     same("SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM SpatialIndex WHERE f_table_name = 'places' AND "
          "search_frame = BuildMbr(13.7, 51.0, 13.75, 51.03, 4326) ORDER BY rowid)");
     // the same search documents under the same rowids, and the same schema
-    same("SELECT group_concat(rowid || document, '|') FROM (SELECT rowid, document FROM places_fts ORDER BY rowid)");
+    // (places_fts keeps no documents; its vocabulary lists every indexed term with row and offset)
+    for (RawDb* db : {&a, &b}) db->exec("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, places_fts, 'instance')");
+    CHECK(same("SELECT count(*) FROM temp.terms") != "0");
+    same("SELECT group_concat(term || doc || ':' || \"offset\", '|') FROM (SELECT * FROM temp.terms ORDER BY term, doc, \"offset\")");
     same("SELECT group_concat(type || name || coalesce(sql, ''), '|') FROM "
          "(SELECT * FROM sqlite_master WHERE tbl_name IN ('places', 'places_fts') ORDER BY name)");
     CHECK(b.scalar("PRAGMA integrity_check") == "ok");
