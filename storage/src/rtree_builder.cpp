@@ -48,7 +48,8 @@ std::string quoted(const std::string& name) {
 
 void DatabaseImage::Free::operator()(unsigned char* p) const noexcept { sqlite3_free(p); }
 
-RtreeBuilder::RtreeBuilder(std::string table) : m_table(std::move(table)), m_thread([this] { run(); }) {
+RtreeBuilder::RtreeBuilder(std::string table, double (*align)(double))
+    : m_table(std::move(table)), m_align(align), m_thread([this] { run(); }) {
     m_batch.reserve(batch_size);
 }
 
@@ -114,7 +115,13 @@ void RtreeBuilder::run() {
                 if (work.empty()) break;  // done and drained
             }
             for (const auto& batch : work) {
-                for (const Entry& e : batch) {
+                for (Entry e : batch) {
+                    if (e.align && m_align != nullptr) {
+                        e.xmin = m_align(e.xmin);
+                        e.xmax = m_align(e.xmax);
+                        e.ymin = m_align(e.ymin);
+                        e.ymax = m_align(e.ymax);
+                    }
                     if (e.replace) {
                         sqlite3_bind_int64(remove.get(), 1, e.id);
                         step(db.get(), remove.get(), "remove an entry");

@@ -35,10 +35,12 @@ public:
         std::int64_t id;
         double xmin, xmax, ymin, ymax;
         bool replace;  // remove an earlier entry of this id first
+        bool align;    // pass the bounds through the builder's `align` function (on its thread)
     };
 
     /// Starts the thread with an empty `table USING rtree(pkid, xmin, xmax, ymin, ymax)`.
-    explicit RtreeBuilder(std::string table);
+    /// `align`, if given, maps the bounds of entries marked `align` before they are inserted.
+    explicit RtreeBuilder(std::string table, double (*align)(double) = nullptr);
     ~RtreeBuilder();  // stops the thread; an unfinished tree is thrown away
     RtreeBuilder(const RtreeBuilder&) = delete;
     RtreeBuilder& operator=(const RtreeBuilder&) = delete;
@@ -53,6 +55,7 @@ private:
     void run();
 
     std::string m_table;
+    double (*m_align)(double);
     std::vector<Entry> m_batch;  // filled by the caller's thread only
     std::mutex m_mutex;
     std::condition_variable m_cv;

@@ -130,11 +130,19 @@ public:
     /// A cached prepared statement for sql, or nullptr if the cached one is in use (a caller
     /// up the stack is still stepping through it).
     sqlite3_stmt* cached(const std::string& sql) {
-        auto it = m_statements.find(sql);
-        if (it == m_statements.end()) {
-            it = m_statements.emplace(sql, prepare(sql)).first;
+        // Most SQL lives in static strings: found by its address, confirmed by its text, a
+        // statement is not looked up by hashing a few hundred characters on every row.
+        sqlite3_stmt* stmt = nullptr;
+        const auto known = m_by_address.find(&sql);
+        if (known != m_by_address.end() && known->second.first == sql) {
+            stmt = known->second.second;
+        } else {
+            auto it = m_statements.find(sql);
+            if (it == m_statements.end()) it = m_statements.emplace(sql, prepare(sql)).first;
+            stmt = it->second.get();
+            m_by_address[&sql] = {sql, stmt};
         }
-        return sqlite3_stmt_busy(it->second.get()) != 0 ? nullptr : it->second.get();
+        return sqlite3_stmt_busy(stmt) != 0 ? nullptr : stmt;
     }
 
     StmtPtr prepare(const std::string& sql) {
@@ -152,6 +160,8 @@ private:
     SpatialiteCachePtr m_cache;  // declared first: destroyed after the connection
     DbPtr m_db;
     std::unordered_map<std::string, StmtPtr> m_statements;  // destroyed before the connection
+    // The same statements by the address of the caller's SQL string, with its text to confirm.
+    std::unordered_map<const std::string*, std::pair<std::string, sqlite3_stmt*>> m_by_address;
     std::recursive_mutex m_mutex;
 };
 
@@ -1124,9 +1134,7 @@ private:
     void note_geometry(std::int64_t rowid, const geo::Point& p, bool replace) {
         if (!m_bulk) return;
         if (m_index_builder) {
-            const double x = as_rtree_align_passes(p.x);
-            const double y = as_rtree_align_passes(p.y);
-            m_index_builder->add({rowid, x, x, y, y, replace});
+            m_index_builder->add({rowid, p.x, p.x, p.y, p.y, replace, true});
             m_index_replaced = m_index_replaced || replace;
         } else {
             m_pending_index.push_back({rowid, p.x, p.y, replace});
@@ -1145,10 +1153,10 @@ private:
         // Entries the triggers wrote before bulk mode (the first bulk_threshold places of
         // this transaction) go in first, as they are.
         static const std::string existing = "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_places_geom";
-        m_index_builder = std::make_unique<detail::RtreeBuilder>("idx_places_geom");
+        m_index_builder = std::make_unique<detail::RtreeBuilder>("idx_places_geom", &as_rtree_align_passes);
         Statement st(*m_conn, existing);
         while (st.step()) {
-            m_index_builder->add({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), false});
+            m_index_builder->add({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), false, false});
         }
     }
 
