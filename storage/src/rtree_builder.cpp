@@ -5,19 +5,14 @@
 
 #include <sqlite3.h>
 
+#include "sqlite_handles.hpp"
+
 namespace lernorte::storage::detail {
 namespace {
 
 constexpr std::size_t batch_size = 4096;
-
-struct DbCloser {
-    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using Db = DbPtr;
+using Stmt = StmtPtr;
 
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
     throw std::runtime_error("spatial index build: " + what + ": " + sqlite3_errmsg(db));

@@ -32,6 +32,7 @@
 #include <lernorte/storage/text.hpp>
 
 #include "rtree_builder.hpp"
+#include "sqlite_handles.hpp"
 
 namespace lernorte::storage {
 namespace {
@@ -42,17 +43,11 @@ constexpr int schema_version_current = 4;
 // Owned C handles. Destruction order matters: statements, then the connection, then the
 // SpatiaLite cache (spatialite_cleanup_ex must run after sqlite3_close).
 
-struct DbCloser {
-    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
+using detail::DbPtr;
+using detail::StmtPtr;
 struct SpatialiteCacheCleanup {
     void operator()(void* cache) const noexcept { spatialite_cleanup_ex(cache); }
 };
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 using SpatialiteCachePtr = std::unique_ptr<void, SpatialiteCacheCleanup>;
 
 // SQLite counts every allocation under a global mutex unless told not to, before it is
@@ -420,12 +415,9 @@ void migrate_4(Connection& conn) {
     conn.exec(search_index_sql);
     static const std::string rows = "SELECT rowid, " + place_columns + " FROM places ORDER BY rowid";
     static const std::string insert = "INSERT INTO places_fts (rowid, document) VALUES (?1, ?2)";
-    std::vector<std::pair<std::int64_t, std::string>> documents;
-    {
-        Statement st(conn, rows);
-        while (st.step()) documents.emplace_back(st.int64(0), place_document(read_place(st, 1)));
-    }
-    for (const auto& [rowid, document] : documents) Statement(conn, insert).bind(1, rowid).bind(2, document).run();
+    // Streamed: the rows are read while the index (another table) is written.
+    Statement st(conn, rows);
+    while (st.step()) Statement(conn, insert).bind(1, st.int64(0)).bind(2, place_document(read_place(st, 1))).run();
 }
 
 struct Migration {
