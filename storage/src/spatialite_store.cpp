@@ -1153,7 +1153,13 @@ private:
     }
 
     void copy_built_index() {
-        detail::DatabaseImage image = m_index_builder->finish();
+        detail::DatabaseImage image;
+        try {
+            image = m_index_builder->finish();
+        } catch (const std::exception& e) {
+            m_index_builder.reset();
+            throw StoreError(m_conn->path() + ": " + e.what());
+        }
         m_index_builder.reset();
         m_conn->exec(std::string("ATTACH ':memory:' AS ") + built_index_schema);
         m_index_attached = true;
