@@ -417,6 +417,7 @@ std::shared_ptr<const Response> Api::handle_shared(const Request& req) const {
                 res = *cached;
                 res.status = 304;
                 res.body.clear();
+                res.shared_body.reset();
                 std::erase_if(res.headers, [](const auto& h) { return h.first == "Content-Encoding"; });
                 return shared;
             }

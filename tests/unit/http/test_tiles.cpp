@@ -34,6 +34,25 @@ TEST_CASE("a tile over the city centre has both layers", "[http][tiles]") {
     CHECK(call("/api/tiles/WebMercatorQuad/14/5481/8817").body == r.body);
 }
 
+TEST_CASE("a cached tile is answered with the cache's own bytes, not a copy", "[http][tiles]") {
+    auto& api = test::DresdenApi::shared().api;
+    const auto first = api.handle_shared(get(central_z14));
+    const auto second = api.handle_shared(get(central_z14));
+    REQUIRE(first->status == 200);
+    REQUIRE(first->shared_body != nullptr);
+    CHECK(first->body.empty());
+    CHECK(second->shared_body == first->shared_body);  // the same bytes, held by the tile cache
+    CHECK(second->body_view() == call(central_z14).body);
+    // gzip and 304 answers do not carry the shared bytes
+    const auto zipped = api.handle_shared(get(central_z14, {{"accept-encoding", "gzip"}}));
+    CHECK(zipped->shared_body == nullptr);
+    CHECK(*zipped->header("Content-Encoding") == "gzip");
+    const auto again = api.handle_shared(get(central_z14, {{"if-none-match", *first->header("ETag")}}));
+    CHECK(again->status == 304);
+    CHECK(again->shared_body == nullptr);
+    CHECK(again->body_view().empty());
+}
+
 TEST_CASE("a tile far from Dresden is empty: 204", "[http][tiles]") {
     const auto r = call("/tiles/12/0/0.mvt");
     CHECK(r.status == 204);
