@@ -255,6 +255,8 @@ Source::Source(const std::string& path, const SourceOptions& options)
             if (name == wkt_column) d.m_wkt_column = i;
             continue;
         }
+        // A name given twice (some CSV headers): the first column of that name counts.
+        if (std::find(d.m_field_names.begin(), d.m_field_names.end(), name) != d.m_field_names.end()) continue;
         d.m_field_indices.push_back(i);
         d.m_field_names.push_back(name);
     }
@@ -314,6 +316,12 @@ std::optional<std::int64_t> Source::feature_count() const {
 }
 
 std::optional<SourceFeature> Source::next() {
+    SourceFeature out;
+    if (!next(out)) return std::nullopt;
+    return out;
+}
+
+bool Source::next(SourceFeature& out) {
     auto& d = *m_impl;
     ErrorCapture capture;
     FeaturePtr feature{OGR_L_GetNextFeature(d.m_layer)};
@@ -323,18 +331,34 @@ std::optional<SourceFeature> Source::next() {
             throw SourceError(d.where() + ": reading feature " + std::to_string(d.m_number + 1) +
                               ": " + capture.message());
         }
-        return std::nullopt;
+        return false;
     }
-    SourceFeature out;
     out.number = ++d.m_number;
+    // The fields of a layer are the same in every feature: their entries (and the capacity
+    // of their strings) stay from the last feature; a null field's entry goes.
+    std::size_t present = 0;
     for (std::size_t i = 0; i < d.m_field_indices.size(); ++i) {
         const int index = d.m_field_indices[i];
         if (OGR_F_IsFieldSetAndNotNull(feature.get(), index)) {
-            out.fields.emplace(d.m_field_names[i], OGR_F_GetFieldAsString(feature.get(), index));
+            out.fields[d.m_field_names[i]].assign(OGR_F_GetFieldAsString(feature.get(), index));
+            ++present;
+        } else {
+            out.fields.erase(d.m_field_names[i]);
         }
     }
+    if (out.fields.size() != present) {  // `out` held fields of another layer too
+        out.fields.clear();
+        for (std::size_t i = 0; i < d.m_field_indices.size(); ++i) {
+            const int index = d.m_field_indices[i];
+            if (OGR_F_IsFieldSetAndNotNull(feature.get(), index)) {
+                out.fields.emplace(d.m_field_names[i], OGR_F_GetFieldAsString(feature.get(), index));
+            }
+        }
+    }
+    out.geometry = std::monostate{};
+    out.geometry_error.clear();
     d.read_geometry(feature.get(), out);
-    return out;
+    return true;
 }
 
 void Source::Impl::read_geometry(OGRFeatureH feature, SourceFeature& out) const {

@@ -266,6 +266,47 @@ TEST_CASE("geometry types: points and polygons are read, the rest explained", "[
     CHECK(f[6].number == 7);
 }
 
+TEST_CASE("reading into one reused feature gives what reading fresh ones gives", "[ogr]") {
+    // Null fields, geometry errors and geometries of the feature before must not stay.
+    for (const std::string& path : {fixture_path("mixed_geometries.geojson"), libraries_csv, libraries_geojson}) {
+        INFO(path);
+        const auto fresh = read_all(path);
+        Source source(path, {});
+        SourceFeature reused;
+        std::size_t i = 0;
+        while (source.next(reused)) {
+            REQUIRE(i < fresh.size());
+            CHECK(reused.number == fresh[i].number);
+            CHECK(reused.fields == fresh[i].fields);
+            REQUIRE(reused.geometry.index() == fresh[i].geometry.index());
+            if (const auto* p = std::get_if<Point>(&reused.geometry)) CHECK(*p == std::get<Point>(fresh[i].geometry));
+            if (const auto* mp = std::get_if<MultiPolygon>(&reused.geometry)) {
+                const auto& other = std::get<MultiPolygon>(fresh[i].geometry);
+                REQUIRE(mp->polygons.size() == other.polygons.size());
+                for (std::size_t k = 0; k < mp->polygons.size(); ++k) CHECK(mp->polygons[k].rings == other.polygons[k].rings);
+            }
+            CHECK(reused.geometry_error == fresh[i].geometry_error);
+            ++i;
+        }
+        CHECK(i == fresh.size());
+    }
+    // A feature last filled from a layer with other fields.
+    Source stadtraeume(stadtraeume_geojson, {});
+    SourceFeature reused;
+    REQUIRE(stadtraeume.next(reused));
+    Source libraries(libraries_csv, {});
+    REQUIRE(libraries.next(reused));
+    CHECK(reused.fields == read_all(libraries_csv).at(0).fields);
+}
+
+TEST_CASE("a column name given twice: the first column of that name counts", "[ogr]") {
+    TempDir dir;
+    const auto csv = dir.write("doppelt.csv", "name,lon,lat,name\nErster,13.74,51.05,Zweiter\n");
+    const auto f = read_all(csv);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].fields.at("name") == "Erster");
+}
+
 TEST_CASE("files that are not there or not readable give a SourceError", "[ogr][errors]") {
     TempDir dir;
     const auto missing = dir.file("gibt_es_nicht.geojson");

@@ -60,6 +60,9 @@ public:
     /// The next feature, or nullopt at the end. Throws SourceError on a read error
     /// (e.g. a truncated file).
     std::optional<SourceFeature> next();
+    /// The same into `out`, whose storage is reused (cheaper over a long file); false at the
+    /// end, with `out` unspecified.
+    bool next(SourceFeature& out);
 
 private:
     struct Impl;
