@@ -125,13 +125,19 @@ std::string new_uuid() {
 
 std::string now_rfc3339() {
     const std::time_t t = std::time(nullptr);
+    // An import stamps a hundred thousand rows within a few seconds: format each second once.
+    thread_local std::time_t cached_at = -1;
+    thread_local std::string cached;
+    if (t == cached_at) return cached;
     std::tm utc{};
     if (gmtime_r(&t, &utc) == nullptr) {
         throw std::runtime_error("now_rfc3339: gmtime_r failed");
     }
     std::array<char, 32> buf{};
     const std::size_t n = std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return std::string(buf.data(), n);
+    cached.assign(buf.data(), n);
+    cached_at = t;
+    return cached;
 }
 
 }  // namespace lernorte::storage

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -32,12 +33,13 @@
 #include <lernorte/storage/text.hpp>
 
 #include "rtree_builder.hpp"
+#include "search_index_builder.hpp"
 #include "sqlite_handles.hpp"
 
 namespace lernorte::storage {
 namespace {
 
-constexpr int schema_version_current = 4;
+constexpr int schema_version_current = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Owned C handles. Destruction order matters: statements, then the connection, then the
@@ -90,6 +92,11 @@ public:
         spatialite_init_ex(m_db.get(), m_cache.get(), 0);
         sqlite3_busy_timeout(m_db.get(), 5000);
 
+        // For a new file only (an existing one keeps its page size): 16 KiB pages. An import
+        // writes every page twice (to the WAL, then into the file): four times fewer pages
+        // mean four times fewer writes, each of them larger, and a read model loaded from
+        // fewer, fuller pages.
+        exec("PRAGMA page_size=16384");
         // The first statement that reads the file tells whether it is a database at all.
         try {
             exec("PRAGMA journal_mode=WAL");
@@ -185,6 +192,12 @@ public:
     Statement& bind(int i, std::string_view v) {
         return check_bind(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     }
+    /// Text that outlives this use of the statement (the bindings are cleared when it ends):
+    /// SQLite reads it in place instead of copying it.
+    Statement& bind_lasting(int i, const std::string& v) {
+        return check_bind(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
+    }
+    Statement& bind_lasting_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind_lasting(i, v); }
     Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
     Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
     Statement& bind(int i, std::int64_t v) { return check_bind(sqlite3_bind_int64(m_stmt, i, v)); }
@@ -215,6 +228,7 @@ public:
     }
 
     [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+    [[nodiscard]] int type(int col) const { return sqlite3_column_type(m_stmt, col); }
     [[nodiscard]] std::string text(int col) const {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
         return p != nullptr ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)))
@@ -420,11 +434,19 @@ void migrate_4(Connection& conn) {
     while (st.step()) Statement(conn, insert).bind(1, st.int64(0)).bind(2, place_document(read_place(st, 1))).run();
 }
 
+// Schema 5: no indexes on places.category and places.stadtraum. Every read of the catalogue is
+// answered from the read model; no query of the store filters by either, and each cost every
+// import a pass over the table and every write two more index entries. (places.status keeps
+// its index: the editors' queue asks for the few suggested places among many.)
+void migrate_5(Connection& conn) {
+    conn.exec("DROP INDEX IF EXISTS places_category; DROP INDEX IF EXISTS places_stadtraum");
+}
+
 struct Migration {
     int version;
     void (*apply)(Connection&);
 };
-constexpr Migration migrations[] = {{1, migrate_1}, {2, migrate_2}, {3, migrate_3}, {4, migrate_4}};
+constexpr Migration migrations[] = {{1, migrate_1}, {2, migrate_2}, {3, migrate_3}, {4, migrate_4}, {5, migrate_5}};
 static_assert(std::size(migrations) == schema_version_current);
 
 int stored_schema_version(Connection& conn) {
@@ -535,20 +557,22 @@ Place read_place(const Statement& st, int c) {
     return p;
 }
 
+/// Binds a place's fields (parameters 1 to 25) for place_insert_sql or place_update_sql. The
+/// place's text is read in place: it must stay unchanged until the statement has run.
 void bind_place_fields(Statement& st, const Place& p) {
-    st.bind(1, p.dataset)
-        .bind(2, p.source_id)
-        .bind(3, p.name)
-        .bind_text_or_null(4, p.description)
-        .bind(5, p.category)
+    st.bind_lasting(1, p.dataset)
+        .bind_lasting(2, p.source_id)
+        .bind_lasting(3, p.name)
+        .bind_lasting_or_null(4, p.description)
+        .bind_lasting(5, p.category)
         .bind(6, detail::write_json_string_array(p.tags))
-        .bind_text_or_null(7, p.address.street)
-        .bind_text_or_null(8, p.address.postcode)
-        .bind_text_or_null(9, p.address.city)
-        .bind_text_or_null(10, p.website)
-        .bind_text_or_null(11, p.phone)
-        .bind_text_or_null(12, p.email)
-        .bind_text_or_null(13, p.opening_hours)
+        .bind_lasting_or_null(7, p.address.street)
+        .bind_lasting_or_null(8, p.address.postcode)
+        .bind_lasting_or_null(9, p.address.city)
+        .bind_lasting_or_null(10, p.website)
+        .bind_lasting_or_null(11, p.phone)
+        .bind_lasting_or_null(12, p.email)
+        .bind_lasting_or_null(13, p.opening_hours)
         .bind(14, detail::write_json_string_array(p.target_groups))
         .bind(15, detail::write_json_string_array(p.languages));
     if (p.free) {
@@ -556,13 +580,13 @@ void bind_place_fields(Statement& st, const Place& p) {
     } else {
         st.bind_null(16);
     }
-    st.bind(17, p.wheelchair)
+    st.bind_lasting(17, p.wheelchair)
         .bind_optional(18, p.orte100)
         .bind_optional(19, p.abc_letter)
         .bind_optional(20, p.stadtraum)
-        .bind_text_or_null(21, p.source)
-        .bind_text_or_null(22, p.license)
-        .bind(23, p.status)
+        .bind_lasting_or_null(21, p.source)
+        .bind_lasting_or_null(22, p.license)
+        .bind_lasting(23, p.status)
         .bind(24, p.position.x)
         .bind(25, p.position.y);
 }
@@ -735,7 +759,7 @@ public:
         if (!m_finished && sqlite3_get_autocommit(m_conn->db()) == 0) {
             sqlite3_exec(m_conn->db(), "ROLLBACK", nullptr, nullptr, nullptr);
         }
-        detach_built_index();
+        detach_built_indexes();
     }
 
     SpatialiteTransaction(const SpatialiteTransaction&) = delete;
@@ -800,7 +824,7 @@ public:
         // No savepoint here: one per place triples the cost of an import. A constraint
         // violation (the usual bad input) only undoes its own statement; a failure after the
         // row was written poisons the transaction instead (see upsert()).
-        guarded("upsert_place", [&] { with_context(describe(place), [&] { outcome = upsert(place); }); }, false);
+        guarded("upsert_place", [&] { with_context([&] { return describe(place); }, [&] { outcome = upsert(place); }); }, false);
         if (outcome != UpsertOutcome::unchanged) ++m_place_writes;
         return outcome;
     }
@@ -824,17 +848,17 @@ public:
             for (Place& place : places) {
                 prepare_place_write("upsert_places");
                 RowWrite row;
-                guarded("upsert_places", [&] { with_context(describe(place), [&] { row = write_row(place); }); }, false);
+                guarded("upsert_places", [&] { with_context([&] { return describe(place); }, [&] { row = write_row(place); }); }, false);
                 outcomes.push_back(row.outcome);
                 if (row.outcome == UpsertOutcome::unchanged) continue;
                 ++m_place_writes;
                 written.emplace_back(outcomes.size() - 1, std::move(row));
             }
-            const std::vector<std::string> texts = documents.get();
+            std::vector<std::string> texts = documents.get();
             guarded("upsert_places", [&] {
                 // In write order: a place given twice is inserted, then updated, in the index too.
-                for (const auto& [i, row] : written) {
-                    with_context(describe(places[i]), [&] { write_document(row, texts[i]); });
+                for (auto& [i, row] : written) {
+                    with_context([&] { return describe(places[i]); }, [&] { write_document(row, std::move(texts[i])); });
                 }
             }, false);
         } catch (...) {
@@ -843,6 +867,38 @@ public:
             throw;
         }
         m_half_written = false;
+        return outcomes;
+    }
+
+    std::vector<UpsertOutcome> upsert_places(std::vector<Place>&& places) override {
+        // Outside a bulk load into an empty table, and before its search index builder has
+        // started: as for places the caller keeps.
+        if (!m_search_builder) return upsert_places(std::span<Place>(places));
+        // Else only the rows are written here; the builder makes the documents from the
+        // places, which it takes, on its own thread, and frees them there.
+        std::vector<UpsertOutcome> outcomes;
+        outcomes.reserve(places.size());
+        std::vector<detail::SearchIndexBuilder::WrittenPlace> written;
+        written.reserve(places.size());
+        try {
+            for (std::size_t i = 0; i < places.size(); ++i) {
+                Place& place = places[i];
+                prepare_place_write("upsert_places");
+                RowWrite row;
+                guarded("upsert_places", [&] { with_context([&] { return describe(place); }, [&] { row = write_row(place); }); }, false);
+                outcomes.push_back(row.outcome);
+                if (row.outcome == UpsertOutcome::unchanged) continue;
+                ++m_place_writes;
+                written.push_back({i, row.rowid,
+                                   row.outcome == UpsertOutcome::updated ? std::optional<std::string>(std::move(row.old_document))
+                                                                         : std::nullopt});
+            }
+        } catch (...) {
+            if (!written.empty()) m_aborted = true;  // rows without documents
+            throw;
+        }
+        m_half_written = false;
+        m_search_builder->add_places(std::move(places), std::move(written));
         return outcomes;
     }
 
@@ -948,7 +1004,7 @@ public:
             }
             m_conn->exec("COMMIT");
             m_finished = true;
-            detach_built_index();
+            detach_built_indexes();
         };
         try {
             guarded("commit", finish, false);
@@ -1010,10 +1066,17 @@ private:
 
     template <class F>
     static void with_context(const std::string& what, F&& f) {
+        with_context([&what] { return what; }, std::forward<F>(f));
+    }
+
+    /// The same, the context described only when there is an error to describe.
+    template <class What, class F>
+        requires std::is_invocable_r_v<std::string, What>
+    static void with_context(What&& what, F&& f) {
         try {
             f();
         } catch (const StoreError& e) {
-            throw StoreError(what + ": " + e.what());
+            throw StoreError(what() + ": " + e.what());
         }
     }
 
@@ -1060,13 +1123,22 @@ private:
     }
 
     /// The search document of a written row. places_fts keeps no copy of its documents, so
-    /// an update first tells it the text it indexed before (RowWrite::old_document).
-    void write_document(const RowWrite& row, const std::string& document) {
+    /// an update first tells it the text it indexed before (RowWrite::old_document). In a
+    /// bulk load into an empty table the documents go to the search index builder instead.
+    void write_document(RowWrite& row, std::string document) {
         static const std::string remove =
             "INSERT INTO places_fts (places_fts, rowid, document) VALUES ('delete', ?1, ?2)";
         static const std::string insert = "INSERT INTO places_fts (rowid, document) VALUES (?1, ?2)";
-        if (row.outcome == UpsertOutcome::updated) Statement(*m_conn, remove).bind(1, row.rowid).bind(2, row.old_document).run();
+        const bool updated = row.outcome == UpsertOutcome::updated;
+        if (!m_search_builder && m_bulk && m_places_were_empty.value_or(false)) start_search_builder();
+        if (m_search_builder) {
+            m_search_builder->add({row.rowid, std::move(document),
+                                   updated ? std::optional<std::string>(std::move(row.old_document)) : std::nullopt});
+            return;
+        }
+        if (updated) Statement(*m_conn, remove).bind(1, row.rowid).bind(2, row.old_document).run();
         Statement(*m_conn, insert).bind(1, row.rowid).bind(2, document).run();
+        if (m_places_were_empty.value_or(false)) m_indexed_here.push_back(row.rowid);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1133,53 +1205,124 @@ private:
         }
     }
 
-    // The spatial index of a bulk load into an empty table is built on a thread of its own
-    // (detail::RtreeBuilder) while the rows are written, then copied into idx_places_geom's
-    // shadow tables (%_node, %_parent, %_rowid: the R*Tree module's documented storage) in
-    // one statement each. The same SQLite library built it with the statements finish_bulk()
-    // would run, so the copy holds the same entries; tests check it with rtreecheck() and
-    // SpatiaLite's CheckSpatialIndex().
+    // A bulk load into an empty table builds its spatial index and its search index on threads
+    // of their own (detail::RtreeBuilder, detail::SearchIndexBuilder), each in a private
+    // in-memory database, while the rows are written. At commit their tables are copied in:
+    // the R*Tree's shadow tables (%_node, %_parent, %_rowid) into idx_places_geom's, the
+    // search index's (%_data, %_idx, %_docsize) into a places_fts created anew. Tests check
+    // the result with rtreecheck(), SpatiaLite's CheckSpatialIndex(), FTS5's integrity-check
+    // and its vocabulary against row-by-row transactions. Until the commit, a search or a
+    // spatial query inside the transaction does not see the places it wrote in bulk.
     static constexpr const char* built_index_schema = "lernorte_built_index";
+    static constexpr const char* built_search_schema = "lernorte_built_search";
 
     void start_index_builder() {
         // Entries the triggers wrote before bulk mode (the first bulk_threshold places of
         // this transaction) go in first, as they are.
         static const std::string existing = "SELECT pkid, xmin, xmax, ymin, ymax FROM idx_places_geom";
-        m_index_builder = std::make_unique<detail::RtreeBuilder>("idx_places_geom", &as_rtree_align_passes);
+        static const std::string node_size = "SELECT length(data) FROM idx_places_geom_node WHERE nodeno = 1";
+        m_index_builder = std::make_unique<detail::RtreeBuilder>(
+            "idx_places_geom", static_cast<int>(query_int(*m_conn, node_size)), &as_rtree_align_passes);
         Statement st(*m_conn, existing);
         while (st.step()) {
             m_index_builder->add({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), false, false});
         }
     }
 
-    void copy_built_index() {
-        detail::DatabaseImage image;
-        try {
-            image = m_index_builder->finish();
-        } catch (const std::exception& e) {
-            m_index_builder.reset();
-            throw StoreError(m_conn->path() + ": " + e.what());
+    /// At the first search document after bulk mode began (the table was empty at the start):
+    /// the documents this transaction already gave places_fts go to the builder again,
+    /// recomputed from their rows, since the copy replaces everything places_fts holds.
+    void start_search_builder() {
+        static const std::string create = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'places_fts'";
+        static const std::string settings = "SELECT k, v FROM places_fts_config WHERE k <> 'version'";
+        static const std::string row = "SELECT " + place_columns + " FROM places WHERE rowid = ?1";
+        m_search_create_sql = query_text(create);
+        std::vector<std::pair<std::string, std::string>> config;
+        {
+            Statement st(*m_conn, settings);
+            while (st.step()) {
+                config.emplace_back(st.text(0), st.text(1));
+                m_search_settings.push_back({st.text(0), st.type(1) == SQLITE_INTEGER, st.int64(1), st.text(1)});
+            }
         }
-        m_index_builder.reset();
-        m_conn->exec(std::string("ATTACH ':memory:' AS ") + built_index_schema);
-        m_index_attached = true;
-        const int rc = sqlite3_deserialize(m_conn->db(), built_index_schema, image.data.release(), image.size,
-                                           image.size, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+        m_search_builder = std::make_unique<detail::SearchIndexBuilder>("places_fts", m_search_create_sql, std::move(config),
+                                                                        &place_document);
+        std::sort(m_indexed_here.begin(), m_indexed_here.end());
+        m_indexed_here.erase(std::unique(m_indexed_here.begin(), m_indexed_here.end()), m_indexed_here.end());
+        for (const std::int64_t rowid : m_indexed_here) {
+            Statement st(*m_conn, row);
+            st.bind(1, rowid);
+            if (st.step()) m_search_builder->add({rowid, place_document(read_place(st, 0)), std::nullopt});
+        }
+        m_indexed_here = {};
+    }
+
+    std::string query_text(const std::string& sql) {
+        Statement st(*m_conn, sql);
+        if (!st.step()) throw StoreError(m_conn->path() + ": no result [SQL: " + sql + "]");
+        return st.text(0);
+    }
+
+    /// Attaches a builder's database image as `schema`, until the transaction ends.
+    void attach_image(const char* schema, detail::DatabaseImage image) {
+        m_conn->exec(std::string("ATTACH ':memory:' AS ") + schema);
+        m_attached.emplace_back(schema);
+        const int rc = sqlite3_deserialize(m_conn->db(), schema, image.data.release(), image.size, image.size,
+                                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
         if (rc != SQLITE_OK) {
-            throw StoreError(m_conn->path() + ": cannot load the built spatial index: " + sqlite3_errstr(rc));
-        }
-        for (const char* part : {"node", "parent", "rowid"}) {
-            const std::string table = std::string("idx_places_geom_") + part;
-            m_conn->exec("DELETE FROM main.\"" + table + "\"; INSERT INTO main.\"" + table + "\" SELECT * FROM " +
-                         built_index_schema + ".\"" + table + "\"");
+            throw StoreError(m_conn->path() + ": cannot load a built index: " + sqlite3_errstr(rc));
         }
     }
 
+    template <class Builder>
+    detail::DatabaseImage finish_builder(std::unique_ptr<Builder>& builder) {
+        detail::DatabaseImage image;
+        try {
+            image = builder->finish();
+        } catch (const std::exception& e) {
+            builder.reset();
+            throw StoreError(m_conn->path() + ": " + e.what());
+        }
+        builder.reset();
+        return image;
+    }
+
+    void copy_tables(const char* schema, const std::string& prefix, std::initializer_list<const char*> parts) {
+        for (const char* part : parts) {
+            const std::string table = "\"" + prefix + part + "\"";
+            m_conn->exec("DELETE FROM main." + table + "; INSERT INTO main." + table + " SELECT * FROM " + schema + "." +
+                         table);
+        }
+    }
+
+    void copy_built_index() {
+        attach_image(built_index_schema, finish_builder(m_index_builder));
+        copy_tables(built_index_schema, "idx_places_geom_", {"node", "parent", "rowid"});
+    }
+
+    void copy_built_search_index() {
+        static const std::string setting = "INSERT OR REPLACE INTO places_fts_config (k, v) VALUES (?1, ?2)";
+        attach_image(built_search_schema, finish_builder(m_search_builder));
+        // A new table: FTS5 keeps what it read of an index in the connection's table object,
+        // and the old object would not know the copied one. The new one has read nothing yet.
+        m_conn->exec("DROP TABLE places_fts");
+        m_conn->exec(m_search_create_sql);
+        for (const SearchSetting& s : m_search_settings) {
+            Statement st(*m_conn, setting);
+            st.bind(1, s.key);
+            if (s.integer) st.bind(2, s.integer_value); else st.bind(2, s.text_value);
+            st.run();
+        }
+        copy_tables(built_search_schema, "places_fts_", {"data", "idx", "docsize"});
+    }
+
     /// SQLite detaches a database only outside a transaction that read it.
-    void detach_built_index() noexcept {
-        if (!m_index_attached || sqlite3_get_autocommit(m_conn->db()) == 0) return;
-        sqlite3_exec(m_conn->db(), (std::string("DETACH ") + built_index_schema).c_str(), nullptr, nullptr, nullptr);
-        m_index_attached = false;
+    void detach_built_indexes() noexcept {
+        if (m_attached.empty() || sqlite3_get_autocommit(m_conn->db()) == 0) return;
+        for (const std::string& schema : m_attached) {
+            sqlite3_exec(m_conn->db(), ("DETACH " + schema).c_str(), nullptr, nullptr, nullptr);
+        }
+        m_attached.clear();
     }
 
     void finish_bulk() {
@@ -1195,7 +1338,9 @@ private:
             "WHERE Lower(f_table_name) = 'places' AND Lower(f_geometry_column) = 'geom'";
         bool inserted = m_index_builder != nullptr;  // only inserts make a bulk load into an empty table
         bool updated = m_index_replaced;
-        if (m_index_builder) copy_built_index();
+        // The builders finish their indexes while this thread rebuilds the secondary ones.
+        if (m_index_builder) m_index_builder->seal();
+        if (m_search_builder) m_search_builder->seal();
         for (const IndexEntry& e : m_pending_index) (e.replace ? updated : inserted) = true;
         for (const IndexEntry& e : m_pending_index) {
             if (e.replace) Statement(*m_conn, remove).bind(1, e.rowid).run();
@@ -1206,6 +1351,9 @@ private:
                 .run();
         }
         for (const auto& index : m_dropped_indexes) m_conn->exec(index.second);
+        // The search index first: its builder has less left to do after sealing.
+        if (m_search_builder) copy_built_search_index();
+        if (m_index_builder) copy_built_index();
         for (const auto& trigger : m_dropped_triggers) m_conn->exec(trigger.second);
         if (inserted) Statement(*m_conn, touch_insert).run();
         if (updated) Statement(*m_conn, touch_update).run();
@@ -1218,7 +1366,7 @@ private:
     /// Writes one place: its row, then its search document. If the document fails after
     /// the row was written, m_half_written makes guarded() refuse the rest of the transaction.
     UpsertOutcome upsert(Place& place) {
-        const RowWrite row = write_row(place);
+        RowWrite row = write_row(place);
         if (row.outcome != UpsertOutcome::unchanged) {
             write_document(row, place_document(place));
             m_half_written = false;
@@ -1283,7 +1431,17 @@ private:
     std::optional<bool> m_places_were_empty;  // when the first upsert_place() asked
     std::vector<IndexEntry> m_pending_index;
     std::unique_ptr<detail::RtreeBuilder> m_index_builder;  // bulk load into an empty table
-    bool m_index_attached = false;
+    std::unique_ptr<detail::SearchIndexBuilder> m_search_builder;  // bulk load into an empty table
+    struct SearchSetting {
+        std::string key;
+        bool integer;
+        std::int64_t integer_value;
+        std::string text_value;
+    };
+    std::string m_search_create_sql;                 // places_fts as created, for its new table
+    std::vector<SearchSetting> m_search_settings;    // places_fts's settings, for its new table
+    std::vector<std::int64_t> m_indexed_here;        // rows given to places_fts while the table was empty
+    std::vector<std::string> m_attached;             // builders' images attached in this transaction
     bool m_index_replaced = false;  // the builder was told to replace an entry
     /// Per dataset looked up by may_hold(): the source ids written since, or nullopt when it
     /// had places with source ids before.

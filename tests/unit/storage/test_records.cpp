@@ -131,8 +131,8 @@ TEST_CASE("a schema 2 file upgrades to the current schema: data stays, sessions 
         CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "2");
     }
     auto store = open_spatialite(path);
-    CHECK(store->schema_version() == 4);
-    CHECK(current_schema_version() == 4);
+    CHECK(store->schema_version() == 5);
+    CHECK(current_schema_version() == 5);
     REQUIRE(store->place(place_id).has_value());
     CHECK(store->place(place_id)->name == full_place().name);
     REQUIRE(store->user("anna").has_value());
@@ -142,7 +142,7 @@ TEST_CASE("a schema 2 file upgrades to the current schema: data stays, sessions 
         CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sessions'") == "1");
         CHECK(raw.scalar("SELECT count(*) FROM pragma_table_info('revisions') WHERE name IN ('action', 'state')") == "2");
         CHECK(raw.scalar("SELECT count(*) FROM pragma_table_info('suggestions') WHERE name = 'place_id'") == "1");
-        CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "4");
+        CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "5");
     }
     // The new table works on the upgraded file.
     auto tx = store->begin();
@@ -151,7 +151,7 @@ TEST_CASE("a schema 2 file upgrades to the current schema: data stays, sessions 
     CHECK(store->session("hash-after-upgrade").has_value());
     // Opening again changes nothing.
     store.reset();
-    CHECK(open_spatialite(path)->schema_version() == 4);
+    CHECK(open_spatialite(path)->schema_version() == 5);
 }
 
 TEST_CASE("users: add, unique names, update, disable", "[storage][records][users]") {

@@ -122,7 +122,7 @@ TEST_CASE("a new file gets the current schema, WAL mode and three spatial indexe
     const std::string path = dir.file("lernorte.sqlite");
     auto store = open_spatialite(path);
     CHECK(store->schema_version() == current_schema_version());
-    CHECK(current_schema_version() == 4);
+    CHECK(current_schema_version() == 5);
     CHECK(store->data_version() == 0);
     CHECK(store->stadtraeume().empty());
     CHECK_FALSE(store->outline().has_value());
@@ -131,7 +131,11 @@ TEST_CASE("a new file gets the current schema, WAL mode and three spatial indexe
     RawDb raw(path);
     CHECK(raw.scalar("PRAGMA journal_mode") == "wal");
     CHECK(raw.scalar("SELECT count(*) FROM geometry_columns WHERE spatial_index_enabled = 1") == "3");
-    CHECK(raw.scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)") == "1,2,3,4");
+    CHECK(raw.scalar("SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)") == "1,2,3,4,5");
+    CHECK(raw.scalar("PRAGMA page_size") == "16384");
+    // The store's own queries need these indexes on places, no more (schema 5).
+    CHECK(raw.scalar("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                     "tbl_name = 'places' ORDER BY name)") == "places_dataset_source_id,places_status,sqlite_autoindex_places_1");
     CHECK(raw.scalar("SELECT count(*) FROM spatial_ref_sys WHERE srid IN (4326, 25833)") == "2");
     for (const char* table : {"meta", "stadtraeume", "city_outline", "places", "places_fts", "users", "revisions",
                               "suggestions"}) {
@@ -533,13 +537,13 @@ TEST_CASE("opening a version 1 file upgrades it and keeps its data") {
         CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'users'") == "0");
     }
     auto store = open_spatialite(path);
-    CHECK(store->schema_version() == 4);
+    CHECK(store->schema_version() == 5);
     CHECK(store->data_version() == 1);
     REQUIRE(store->place(id).has_value());
     CHECK(store->place(id)->name == full_place().name);
     RawDb raw(path);
     CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'revisions', 'suggestions')") == "3");
-    CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "4");
+    CHECK(raw.scalar("SELECT count(*) FROM schema_version") == "5");
     CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'") == "1");
 }
 
@@ -561,7 +565,7 @@ TEST_CASE("schema 4: the search index keeps no documents, an upgraded file finds
         CHECK(raw.scalar("SELECT count(*) FROM places_fts_content") == "2");  // version 3 kept a copy
     }
     auto store = open_spatialite(path);
-    CHECK(store->schema_version() == 4);
+    CHECK(store->schema_version() == 5);
     RawDb raw(path);
     CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'places_fts_content'") == "0");
     raw.exec("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, places_fts, 'row')");
@@ -600,21 +604,49 @@ TEST_CASE("schema 4: the search index keeps no documents, an upgraded file finds
     CHECK(raw.scalar("PRAGMA integrity_check") == "ok");
 }
 
+TEST_CASE("schema 5 drops the indexes on category and Stadtraum; an existing file keeps its page size") {
+    TempDir dir;
+    const std::string path = dir.file("old.sqlite");
+    {
+        {  // a file made by an older lernorte, with SQLite's default pages
+            sqlite3* db = nullptr;
+            REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+            CHECK(sqlite3_exec(db, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr) == SQLITE_OK);
+            sqlite3_close(db);
+        }
+        auto old = detail::open_spatialite_at_version(path, 4);
+        Place p = simple_place("Ort", "1");
+        auto tx = old->begin();
+        tx->upsert_place(p);
+        tx->commit();
+        RawDb raw(path);
+        CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('places_category', 'places_stadtraum')") == "2");
+    }
+    auto store = open_spatialite(path);
+    CHECK(store->schema_version() == 5);
+    RawDb raw(path);
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('places_category', 'places_stadtraum')") == "0");
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'places_status'") == "1");
+    CHECK(raw.scalar("PRAGMA page_size") == "4096");
+    CHECK(store->places("published").size() == 1);
+    CHECK(raw.scalar("PRAGMA integrity_check") == "ok");
+}
+
 TEST_CASE("a file from a newer lernorte is refused and left alone") {
     TempDir dir;
     const std::string path = dir.file("new.sqlite");
     (void)open_spatialite(path);
     {
         RawDb raw(path);
-        raw.exec("INSERT INTO schema_version (version, applied_at) VALUES (5, '2030-01-01T00:00:00Z')");
+        raw.exec("INSERT INTO schema_version (version, applied_at) VALUES (6, '2030-01-01T00:00:00Z')");
     }
     CHECK_THROWS_AS(open_spatialite(path), SchemaTooNew);
     CHECK_THROWS_WITH(open_spatialite(path),
-                      path + ": database schema version 5 is newer than this lernorte (supports up to 4); "
+                      path + ": database schema version 6 is newer than this lernorte (supports up to 5); "
                              "upgrade lernorte");
     CHECK_THROWS_AS(detail::open_spatialite_at_version(path, 1), SchemaTooNew);
     RawDb raw(path);
-    CHECK(raw.scalar("SELECT max(version) FROM schema_version") == "5");
+    CHECK(raw.scalar("SELECT max(version) FROM schema_version") == "6");
 }
 
 TEST_CASE("a file that is not a SQLite database is an error naming the file") {
@@ -832,6 +864,130 @@ TEST_CASE("upsert_places in bulk leaves the file as small transactions of upsert
     CHECK(b.scalar("SELECT rtreecheck('idx_places_geom')") == "ok");
     CHECK(b.scalar("SELECT CheckSpatialIndex('places', 'geom')") == "1");
     CHECK(b.scalar("SELECT count(*) FROM places WHERE version = 2") == std::to_string(n));
+}
+
+TEST_CASE("a bulk load into an empty table builds its search index aside; the same connection searches and writes on") {
+    // The importer's way: batches the store may keep (upsert_places with a vector it owns).
+    // The first documents reach places_fts itself, the rest the search index builder; at
+    // commit places_fts is made anew from the builder's tables.
+    TempDir dir;
+    constexpr int n = 2600;
+    std::vector<Place> input;
+    for (int i = 0; i < n; ++i) {
+        Place p = simple_place("Ort " + std::to_string(i) + (i % 4 == 0 ? " Werkstatt" : " Garten"), std::to_string(i));
+        p.description = i == 1777 ? "Töpferei am Elbufer" : (i == 3 ? "Lesecafé" : "");
+        p.position = {13.6 + (i % 60) * 0.005, 50.95 + (i / 60) * 0.003};
+        input.push_back(p);
+    }
+    input.push_back(input[2100]);  // given twice: an update within the same bulk load
+    input.back().name = "Ort 2100 Schmiede";
+
+    const std::string plain_path = dir.file("plain.sqlite");
+    auto plain = open_spatialite(plain_path);
+    for (std::size_t start = 0; start < input.size(); start += 500) {  // below the bulk threshold
+        auto tx = plain->begin();
+        for (std::size_t i = start; i < std::min(input.size(), start + 500); ++i) {
+            Place p = input[i];
+            tx->upsert_place(p);
+        }
+        tx->commit();
+    }
+    const std::string bulk_path = dir.file("bulk.sqlite");
+    auto bulk = open_spatialite(bulk_path);
+    {
+        auto tx = bulk->begin();
+        std::size_t updated = 0;
+        for (std::size_t start = 0; start < input.size(); start += 500) {
+            std::vector<Place> batch(input.begin() + static_cast<std::ptrdiff_t>(start),
+                                     input.begin() + static_cast<std::ptrdiff_t>(std::min(input.size(), start + 500)));
+            for (const UpsertOutcome o : tx->upsert_places(std::move(batch))) updated += o == UpsertOutcome::updated;
+        }
+        CHECK(updated == 1);
+        tx->commit();
+    }
+
+    RawDb a(plain_path);
+    RawDb b(bulk_path);
+    for (RawDb* db : {&a, &b}) db->exec("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, places_fts, 'instance')");
+    const std::string vocabulary =
+        "SELECT group_concat(term || doc || ':' || \"offset\", '|') FROM (SELECT * FROM temp.terms ORDER BY term, doc, \"offset\")";
+    CHECK(b.scalar(vocabulary) == a.scalar(vocabulary));
+    CHECK(b.scalar("SELECT count(*) FROM places_fts_docsize") == std::to_string(n));
+    b.exec("INSERT INTO places_fts (places_fts) VALUES ('integrity-check')");
+    CHECK(b.scalar("PRAGMA integrity_check") == "ok");
+    CHECK(b.scalar("SELECT count(*) FROM places_fts_config WHERE k = 'hashsize'") == "0");  // the builder's own setting
+    CHECK(b.scalar("SELECT count(*) FROM idx_places_geom") == std::to_string(n));
+    CHECK(b.scalar("SELECT rtreecheck('idx_places_geom')") == "ok");
+
+    const auto names = [](Store& store, const std::string& query) {
+        std::vector<std::string> out;
+        for (const auto& id : store.search(query)) out.push_back(store.place(id)->name);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    // The same connection that replaced places_fts: documents from before and after the
+    // builder started, and the update within the load.
+    CHECK(names(*bulk, "Lesecafe") == std::vector<std::string>{"Ort 3 Garten"});
+    CHECK(names(*bulk, "Töpferei") == std::vector<std::string>{"Ort 1777 Garten"});
+    CHECK(names(*bulk, "Schmiede") == std::vector<std::string>{"Ort 2100 Schmiede"});
+    CHECK(bulk->search("Werkstatt").size() == plain->search("Werkstatt").size());
+
+    {  // and writes on: an edit and a new place through the same connection
+        auto tx = bulk->begin();
+        Place edited = input[1777];
+        edited.description = "Druckwerkstatt";
+        CHECK(tx->upsert_place(edited) == UpsertOutcome::updated);
+        Place fresh = simple_place("Neuer Ort Leseclub", "new-1");
+        CHECK(tx->upsert_place(fresh) == UpsertOutcome::inserted);
+        tx->commit();
+    }
+    CHECK(bulk->search("Töpferei").empty());
+    CHECK(names(*bulk, "Druckwerkstatt") == std::vector<std::string>{"Ort 1777 Garten"});
+    CHECK(names(*bulk, "Leseclub") == std::vector<std::string>{"Neuer Ort Leseclub"});
+    CHECK(names(*bulk, "Lesecafe") == std::vector<std::string>{"Ort 3 Garten"});
+    {  // a second bulk load, into the full table: every place renamed
+        auto tx = bulk->begin();
+        std::vector<Place> renamed = input;
+        renamed.pop_back();
+        for (Place& p : renamed) p.name += " Umbenannt";
+        const auto outcomes = tx->upsert_places(std::move(renamed));
+        CHECK(std::count(outcomes.begin(), outcomes.end(), UpsertOutcome::updated) == n);
+        tx->commit();
+    }
+    CHECK(bulk->search("Umbenannt").size() == static_cast<std::size_t>(n));
+    CHECK(bulk->search("Leseclub").size() == 1);
+    b.exec("INSERT INTO places_fts (places_fts) VALUES ('integrity-check')");
+    CHECK(b.scalar("PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("the search index's settings and a user's index survive a bulk load; a rolled-back one changes nothing") {
+    TempDir dir;
+    const std::string path = dir.file("lernorte.sqlite");
+    auto store = open_spatialite(path);
+    RawDb raw(path);
+    raw.exec("INSERT INTO places_fts (places_fts, rank) VALUES ('automerge', 2)");
+    raw.exec("INSERT INTO places_fts (places_fts, rank) VALUES ('pgsz', 2000)");
+    raw.exec("CREATE INDEX my_places_category ON places (category)");  // a SQL user's own index
+    const auto load = [&](bool commit) {
+        auto tx = store->begin();
+        for (int start = 0; start < 2000; start += 500) {
+            std::vector<Place> batch;
+            for (int i = start; i < start + 500; ++i) batch.push_back(simple_place("Ort " + std::to_string(i), std::to_string(i)));
+            tx->upsert_places(std::move(batch));
+        }
+        if (commit) tx->commit();
+    };
+    load(false);
+    CHECK(store->search("Ort").empty());
+    CHECK(raw.scalar("SELECT count(*) FROM places_fts_docsize") == "0");
+    load(true);
+    CHECK(store->search("Ort").size() == 2000);
+    CHECK(raw.scalar("SELECT group_concat(k || '=' || v) FROM (SELECT * FROM places_fts_config ORDER BY k)") ==
+          "automerge=2,pgsz=2000,version=4");
+    CHECK(raw.scalar("SELECT typeof(v) FROM places_fts_config WHERE k = 'pgsz'") == "integer");
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'my_places_category'") == "1");
+    CHECK(raw.scalar("SELECT count(*) FROM places INDEXED BY my_places_category WHERE category = 'kultur'") == "2000");
+    raw.exec("INSERT INTO places_fts (places_fts) VALUES ('integrity-check')");
 }
 
 TEST_CASE("a failed replace_stadtraeume changes nothing") {

@@ -59,6 +59,12 @@ public:
         for (Place& place : places) outcomes.push_back(upsert_place(place));
         return outcomes;
     }
+    /// upsert_places() for places the caller gives away: the stored ids, versions and
+    /// timestamps are not reported back, and a store may finish with the places (make their
+    /// search documents, free them) on another thread.
+    virtual std::vector<UpsertOutcome> upsert_places(std::vector<Place>&& places) {
+        return upsert_places(std::span<Place>(places));
+    }
 
     // Accounts, history and suggestions. A transaction that writes only these does not
     // change the catalogue version (a login must not empty every cache).
