@@ -86,46 +86,61 @@ std::optional<T> parse_number(std::string_view v) {
     return value;
 }
 
-/// Resolves mapped values of one source feature.
-class FeatureView {
-public:
-    FeatureView(const geo::SourceFeature& f, const FieldMapping& m) : m_feature(f), m_mapping(m) {}
+std::string_view trim_view(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    const auto e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
 
-    /// The raw (untranslated) value of a target, or "".
-    [[nodiscard]] std::string raw(const std::string& target) const {
-        if (const auto it = m_mapping.fields.find(target); it != m_mapping.fields.end()) {
-            std::string joined;
-            for (const std::string& source : split_list(it->second, "+")) {
-                const auto f = m_feature.fields.find(source);
-                if (f == m_feature.fields.end() || trim(f->second).empty()) continue;
-                if (!joined.empty()) joined += '|';
-                joined += trim(f->second);
-            }
-            if (!joined.empty()) return joined;
-        } else if (const auto f = m_feature.fields.find(target); f != m_feature.fields.end()) {
-            const std::string v = trim(f->second);
-            if (!v.empty()) return v;
+/// Where one target (a place's or Stadtraum's field) takes its value from, resolved once per
+/// import from the mapping: mapped source fields joined with '|', else the source field of
+/// the target's own name, else a --set value; then translated through the mapping's values.
+class TargetField {
+public:
+    TargetField(const FieldMapping& m, std::string target) : m_target(std::move(target)) {
+        if (const auto it = m.fields.find(m_target); it != m.fields.end()) {
+            m_mapped = true;
+            m_sources = split_list(it->second, "+");
         }
-        if (const auto it = m_mapping.set.find(target); it != m_mapping.set.end()) return it->second;
-        return {};
+        if (const auto it = m.set.find(m_target); it != m.set.end()) m_set = it->second;
+        if (const auto it = m.values.find(m_target); it != m.values.end()) m_values = &it->second;
     }
 
-    /// raw() translated through `values` (unknown values pass through).
-    [[nodiscard]] std::string get(const std::string& target) const {
-        std::string v = raw(target);
-        if (const auto table = m_mapping.values.find(target); table != m_mapping.values.end()) {
-            if (const auto hit = table->second.find(v); hit != table->second.end()) return hit->second;
+    /// The raw (untranslated) value, or "".
+    [[nodiscard]] std::string raw(const geo::SourceFeature& f) const {
+        if (m_mapped) {
+            std::string joined;
+            for (const std::string& source : m_sources) {
+                const auto it = f.fields.find(source);
+                if (it == f.fields.end()) continue;
+                const std::string_view v = trim_view(it->second);
+                if (v.empty()) continue;
+                if (!joined.empty()) joined += '|';
+                joined += v;
+            }
+            if (!joined.empty()) return joined;
+        } else if (const auto it = f.fields.find(m_target); it != f.fields.end()) {
+            if (const std::string_view v = trim_view(it->second); !v.empty()) return std::string(v);
+        }
+        return m_set ? *m_set : std::string();
+    }
+
+    /// raw() translated through the mapping's values (unknown values pass through).
+    [[nodiscard]] std::string get(const geo::SourceFeature& f) const {
+        std::string v = raw(f);
+        if (m_values != nullptr) {
+            if (const auto hit = m_values->find(v); hit != m_values->end()) return hit->second;
         }
         return v;
     }
 
     /// A list target: split, each element translated.
-    [[nodiscard]] std::vector<std::string> list(const std::string& target) const {
+    [[nodiscard]] std::vector<std::string> list(const geo::SourceFeature& f) const {
         std::vector<std::string> out;
-        const auto table = m_mapping.values.find(target);
-        for (std::string& v : split_list(raw(target))) {
-            if (table != m_mapping.values.end()) {
-                if (const auto hit = table->second.find(v); hit != table->second.end()) v = hit->second;
+        for (std::string& v : split_list(raw(f))) {
+            if (m_values != nullptr) {
+                if (const auto hit = m_values->find(v); hit != m_values->end()) v = hit->second;
             }
             for (std::string& piece : split_list(v)) {
                 if (std::find(out.begin(), out.end(), piece) == out.end()) out.push_back(std::move(piece));
@@ -135,8 +150,42 @@ public:
     }
 
 private:
+    std::string m_target;
+    bool m_mapped = false;
+    std::vector<std::string> m_sources;
+    std::optional<std::string> m_set;
+    const std::map<std::string, std::string>* m_values = nullptr;
+};
+
+/// Resolves mapped values of one source feature, target by name (for the small layers:
+/// Stadträume, the outline; places resolve their targets once, see PlaceFields).
+class FeatureView {
+public:
+    FeatureView(const geo::SourceFeature& f, const FieldMapping& m) : m_feature(f), m_mapping(m) {}
+
+    [[nodiscard]] std::string get(const std::string& target) const { return TargetField(m_mapping, target).get(m_feature); }
+    [[nodiscard]] std::vector<std::string> list(const std::string& target) const {
+        return TargetField(m_mapping, target).list(m_feature);
+    }
+
+private:
     const geo::SourceFeature& m_feature;
     const FieldMapping& m_mapping;
+};
+
+/// A place's targets, resolved once per import.
+struct PlaceFields {
+    explicit PlaceFields(const FieldMapping& m)
+        : mapping(m), source_id(m, "source_id"), name(m, "name"), id(m, "id"), category(m, "category"),
+          description(m, "description"), street(m, "street"), postcode(m, "postcode"), city(m, "city"),
+          website(m, "website"), phone(m, "phone"), email(m, "email"), opening_hours(m, "opening_hours"),
+          tags(m, "tags"), target_groups(m, "target_groups"), languages(m, "languages"), free(m, "free"),
+          wheelchair(m, "wheelchair"), orte100(m, "orte100"), abc_letter(m, "abc_letter"), source(m, "source"),
+          license(m, "license"), status(m, "status") {}
+
+    const FieldMapping& mapping;
+    TargetField source_id, name, id, category, description, street, postcode, city, website, phone, email,
+        opening_hours, tags, target_groups, languages, free, wheelchair, orte100, abc_letter, source, license, status;
 };
 
 geo::Source open_source(const std::string& path, const FieldMapping& mapping) {
@@ -158,12 +207,12 @@ std::string default_dataset(const std::string& path, const FieldMapping& mapping
 constexpr std::size_t max_text = 10000;
 
 /// Validates and converts one source feature into a place; returns the reason on rejection.
-std::optional<std::string> to_place(const geo::SourceFeature& f, const FieldMapping& mapping,
-                                    const Catalogue& catalogue, storage::Place& p) {
-    const FeatureView v(f, mapping);
-    p.source_id = v.get("source_id");
-    p.name = v.get("name");
-    if (p.source_id.empty() && !v.raw("id").empty()) p.source_id = v.raw("id");
+std::optional<std::string> to_place(const geo::SourceFeature& f, const PlaceFields& v, const Catalogue& catalogue,
+                                    storage::Place& p) {
+    const FieldMapping& mapping = v.mapping;
+    p.source_id = v.source_id.get(f);
+    p.name = v.name.get(f);
+    if (p.source_id.empty() && !v.id.raw(f).empty()) p.source_id = v.id.raw(f);
     if (p.source_id.empty()) {
         // No id in the source: name and position identify a place across re-imports,
         // whatever the order of the rows.
@@ -176,7 +225,7 @@ std::optional<std::string> to_place(const geo::SourceFeature& f, const FieldMapp
         }
     }
     if (p.name.empty()) return "name is missing";
-    p.category = v.get("category");
+    p.category = v.category.get(f);
     if (p.category.empty()) return "category is missing";
     if (!storage::is_category(p.category)) {
         return "unknown category '" + p.category + "' (map it with --map or a mapping file's \"values\")";
@@ -198,48 +247,48 @@ std::optional<std::string> to_place(const geo::SourceFeature& f, const FieldMapp
         return out.str();
     }
     p.stadtraum = catalogue.locate(p.position);
-    p.description = v.get("description");
-    p.address = {v.get("street"), v.get("postcode"), v.get("city")};
-    p.website = v.get("website");
-    p.phone = v.get("phone");
-    p.email = v.get("email");
-    p.opening_hours = v.get("opening_hours");
-    p.tags = v.list("tags");
+    p.description = v.description.get(f);
+    p.address = {v.street.get(f), v.postcode.get(f), v.city.get(f)};
+    p.website = v.website.get(f);
+    p.phone = v.phone.get(f);
+    p.email = v.email.get(f);
+    p.opening_hours = v.opening_hours.get(f);
+    p.tags = v.tags.list(f);
     for (const std::string& field : mapping.tags_from) {
         if (const auto it = f.fields.find(field); it != f.fields.end()) {
             const std::string tag = trim(it->second);
             if (!tag.empty() && std::find(p.tags.begin(), p.tags.end(), tag) == p.tags.end()) p.tags.push_back(tag);
         }
     }
-    p.target_groups = v.list("target_groups");
+    p.target_groups = v.target_groups.list(f);
     for (const auto& g : p.target_groups) {
         if (!storage::is_target_group(g)) return "unknown target group '" + g + "'";
     }
-    p.languages = v.list("languages");
+    p.languages = v.languages.list(f);
     for (auto& l : p.languages) {
         l = lower_ascii(l);
         if (!storage::is_language(l)) return "unknown language code '" + l + "' (ISO 639-1 expected)";
     }
-    if (const std::string s = v.get("free"); !s.empty()) {
+    if (const std::string s = v.free.get(f); !s.empty()) {
         p.free = parse_bool(s);
         if (!p.free) return "free must be true or false, not '" + s + "'";
     }
-    if (const std::string s = lower_ascii(v.get("wheelchair")); !s.empty()) {
+    if (const std::string s = lower_ascii(v.wheelchair.get(f)); !s.empty()) {
         if (!storage::is_wheelchair(s)) return "wheelchair must be yes, limited, no or unknown, not '" + s + "'";
         p.wheelchair = s;
     }
-    if (const std::string s = v.get("orte100"); !s.empty()) {
+    if (const std::string s = v.orte100.get(f); !s.empty()) {
         p.orte100 = parse_number<int>(s);
         if (!p.orte100 || *p.orte100 < 1 || *p.orte100 > 100) return "orte100 must be a number from 1 to 100";
     }
-    if (std::string s = v.get("abc_letter"); !s.empty()) {
+    if (std::string s = v.abc_letter.get(f); !s.empty()) {
         if (s.size() != 1 || !std::isalpha(static_cast<unsigned char>(s[0]))) return "abc_letter must be one letter A-Z";
         s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
         p.abc_letter = s;
     }
-    p.source = v.get("source");
-    p.license = v.get("license");
-    if (const std::string s = v.get("status"); !s.empty()) {
+    p.source = v.source.get(f);
+    p.license = v.license.get(f);
+    if (const std::string s = v.status.get(f); !s.empty()) {
         if (!storage::is_status(s)) return "status must be published, suggested or archived";
         p.status = s;
     }
@@ -320,13 +369,18 @@ void read_places(geo::Source& source, const FieldMapping& mapping, const Catalog
         batch.rejected = report.rejections.size();
         const bool room = queue.push(std::move(batch), stop);
         batch = {};
+        batch.places.reserve(static_cast<std::size_t>(progress_step));
         return room;
     };
+    const PlaceFields fields(mapping);
+    batch.places.reserve(static_cast<std::size_t>(progress_step));
     try {
-        while (auto f = source.next()) {
+        geo::SourceFeature feature;  // one for all: its storage is reused
+        const geo::SourceFeature* f = &feature;
+        while (source.next(feature)) {
             ++report.read;
             storage::Place p;
-            if (auto reason = to_place(*f, mapping, catalogue, p)) {
+            if (auto reason = to_place(*f, fields, catalogue, p)) {
                 report.rejections.push_back({f->number, p.source_id, *reason});
             } else if (auto [it, fresh] = seen.emplace(p.source_id, f->number); !fresh) {
                 report.rejections.push_back({f->number, p.source_id,
@@ -476,7 +530,7 @@ ImportReport import_places(Engine& engine, const std::string& path, const Import
             write_lock = engine.lock_writes();
             tx = engine.store().begin();
         }
-        for (const storage::UpsertOutcome outcome : tx->upsert_places(batch->places)) {
+        for (const storage::UpsertOutcome outcome : tx->upsert_places(std::move(batch->places))) {
             switch (outcome) {
                 case storage::UpsertOutcome::inserted: ++report.inserted; break;
                 case storage::UpsertOutcome::updated: ++report.updated; break;
