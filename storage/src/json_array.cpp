@@ -10,6 +10,7 @@
 namespace lernorte::storage::detail {
 
 std::string write_json_string_array(const std::vector<std::string>& items) {
+    if (items.empty()) return "[]";  // most lists of most places: no buffer for them
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     writer.StartArray();

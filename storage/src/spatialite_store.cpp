@@ -501,19 +501,19 @@ const std::string place_columns =
     "email, opening_hours, target_groups, languages, free, wheelchair, orte100, abc_letter, stadtraum, "
     "source, license, status, version, updated_at, ST_X(geom), ST_Y(geom)";
 
-// Writes bind the data fields as ?1..?25 in this order (positions are ?24, ?25).
+// Writes bind the data fields as ?1..?24 in this order; the position (?24) as the SpatiaLite
+// BLOB that MakePoint(x, y, 4326) would make (detail::spatialite_point_blob; a test compares them).
 const std::string place_insert_sql =
     "INSERT INTO places (dataset, source_id, name, description, category, tags, street, postcode, city, "
     "website, phone, email, opening_hours, target_groups, languages, free, wheelchair, orte100, abc_letter, "
     "stadtraum, source, license, status, geom, id, version, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, MakePoint(?24, ?25, 4326), "
-    "?26, 1, ?27)";
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 1, ?26)";
 const std::string place_update_sql =
     "UPDATE places SET dataset = ?1, source_id = ?2, name = ?3, description = ?4, category = ?5, tags = ?6, "
     "street = ?7, postcode = ?8, city = ?9, website = ?10, phone = ?11, email = ?12, opening_hours = ?13, "
     "target_groups = ?14, languages = ?15, free = ?16, wheelchair = ?17, orte100 = ?18, abc_letter = ?19, "
-    "stadtraum = ?20, source = ?21, license = ?22, status = ?23, geom = MakePoint(?24, ?25, 4326), "
-    "version = version + 1, updated_at = ?26 WHERE rowid = ?27";
+    "stadtraum = ?20, source = ?21, license = ?22, status = ?23, geom = ?24, "
+    "version = version + 1, updated_at = ?25 WHERE rowid = ?26";
 
 std::vector<std::string> read_list(const Statement& st, int col, const char* column, const std::string& id) {
     if (st.is_null(col)) return {};
@@ -557,7 +557,7 @@ Place read_place(const Statement& st, int c) {
     return p;
 }
 
-/// Binds a place's fields (parameters 1 to 25) for place_insert_sql or place_update_sql. The
+/// Binds a place's fields (parameters 1 to 24) for place_insert_sql or place_update_sql. The
 /// place's text is read in place: it must stay unchanged until the statement has run.
 void bind_place_fields(Statement& st, const Place& p) {
     st.bind_lasting(1, p.dataset)
@@ -587,8 +587,7 @@ void bind_place_fields(Statement& st, const Place& p) {
         .bind_lasting_or_null(21, p.source)
         .bind_lasting_or_null(22, p.license)
         .bind_lasting(23, p.status)
-        .bind(24, p.position.x)
-        .bind(25, p.position.y);
+        .bind_blob(24, detail::spatialite_point_blob(p.position, 4326));
 }
 
 /// What the FTS5 table indexes for a place.
@@ -1148,7 +1147,7 @@ private:
     // transaction they are dropped and their work is done once at commit. DDL is
     // transactional in SQLite: a rollback brings them back, and other connections never see
     // the table without them. The geometry check is safe to skip: the store only ever writes
-    // MakePoint(x, y, 4326).
+    // 2D points in SRID 4326 (spatialite_point_blob, byte for byte MakePoint(x, y, 4326)).
 
     static constexpr std::size_t bulk_threshold = 1000;
 
@@ -1389,7 +1388,7 @@ private:
             const std::string now = now_rfc3339();
             Statement st(*m_conn, place_update_sql);
             bind_place_fields(st, place);
-            st.bind(26, now).bind(27, rowid).run();
+            st.bind(25, now).bind(26, rowid).run();
             m_half_written = true;
             note_source_id(place);
             note_geometry(rowid, place.position, true);
@@ -1402,7 +1401,7 @@ private:
         const std::string now = now_rfc3339();
         Statement st(*m_conn, place_insert_sql);
         bind_place_fields(st, place);
-        st.bind(26, id).bind(27, now).run();
+        st.bind(25, id).bind(26, now).run();
         m_half_written = true;
         note_source_id(place);
         // Safe although SpatiaLite's trigger functions run statements of their own on this

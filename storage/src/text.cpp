@@ -505,10 +505,14 @@ std::string_view stem_view(std::string_view token) noexcept {
     // Longest first, so "kindern" loses "ern" rather than "n".
     static constexpr std::string_view suffixes[] = {"ern", "em", "en", "er", "es", "e", "n", "s"};
     static constexpr std::size_t min_stem = 4;
+    // Every suffix ends in one of these: most tokens are left as they are after one look.
+    const char last = token.empty() ? '\0' : token.back();
+    if (last != 'n' && last != 'm' && last != 'r' && last != 's' && last != 'e') return token;
+    std::size_t length = 0;  // in code points
     for (const char c : token) {
         if (is_ascii_digit(c)) return token;  // "01067", "3d": codes, not words
+        length += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     }
-    const std::size_t length = code_points(token);
     for (const std::string_view suffix : suffixes) {
         // Suffixes are ASCII, so byte length == code points.
         if (length >= suffix.size() + min_stem && token.ends_with(suffix)) {
@@ -527,6 +531,12 @@ std::string_view compound_head(std::string_view stemmed) noexcept {
         "bibliothek", "schul", "gart", "werkstatt", "zentrum", "museum", "treff",
     };
     static constexpr std::size_t min_modifier = 3;  // "Ring" alone is not a compound
+    if (stemmed.size() < 3 + min_modifier) return {};  // shorter than the shortest head with a modifier
+    // The heads end in one of these letters: most terms are no compound after one look.
+    switch (stemmed.back()) {
+        case 's': case 'g': case 'z': case 'e': case 'r': case 'k': case 'l': case 't': case 'm': case 'f': break;
+        default: return {};
+    }
     for (const std::string_view head : heads) {
         if (stemmed.size() >= head.size() + min_modifier && stemmed.ends_with(head) &&
             code_points(stemmed) >= head.size() + min_modifier) {

@@ -160,4 +160,24 @@ geo::Point read_wkb_point(std::span<const unsigned char> wkb) {
     return p;
 }
 
+SpatialitePoint spatialite_point_blob(const geo::Point& p, std::int32_t srid) {
+    SpatialitePoint out{};
+    std::size_t at = 0;
+    const auto put = [&](auto v) {
+        if constexpr (std::endian::native == std::endian::big) v = byteswap(v);
+        std::memcpy(out.data() + at, &v, sizeof v);
+        at += sizeof v;
+    };
+    out[at++] = 0x00;  // start
+    out[at++] = 0x01;  // little-endian
+    put(srid);
+    for (const double v : {p.x, p.y, p.x, p.y}) put(v);  // the MBR of a point is the point
+    out[at++] = 0x7C;  // end of the MBR
+    put(static_cast<std::int32_t>(wkb_point));
+    put(p.x);
+    put(p.y);
+    out[at++] = 0xFE;  // end
+    return out;
+}
+
 }  // namespace lernorte::storage::detail

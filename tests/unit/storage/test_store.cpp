@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <spatialite.h>
 
 #include <lernorte/storage/detail/migrations.hpp>
+#include <lernorte/storage/detail/wkb.hpp>
 #include <lernorte/storage/store.hpp>
 
 #include "temp_dir.hpp"
@@ -196,6 +198,29 @@ TEST_CASE("a place with every field set round-trips unchanged") {
 
     CHECK_FALSE(store->place("no-such-id").has_value());
     CHECK(store->places(std::nullopt).size() == 2);  // the DROP TABLE in a name stayed a name
+}
+
+TEST_CASE("a place's point is stored byte for byte as SpatiaLite's MakePoint writes it") {
+    TempDir dir;
+    const std::string path = dir.file("lernorte.sqlite");
+    auto store = store_with(path, {full_place()});
+    RawDb raw(path);
+    CHECK(raw.scalar("SELECT hex(geom) = hex(MakePoint(ST_X(geom), ST_Y(geom), 4326)) AND IsValid(geom) AND "
+                     "GeometryType(geom) = 'POINT' AND ST_Srid(geom) = 4326 FROM places") == "1");
+    for (const Point p : {Point{13.7672801234567891, 51.0524193847561234}, Point{0.0, -0.5}, Point{-179.999999, -89.5},
+                          Point{1e-300, 1e300}}) {
+        const auto blob = detail::spatialite_point_blob(p, 4326);
+        std::string hex;
+        for (const unsigned char b : blob) {
+            static constexpr char digits[] = "0123456789ABCDEF";
+            hex += digits[b >> 4];
+            hex += digits[b & 15];
+        }
+        char sql[256];
+        std::snprintf(sql, sizeof sql, "SELECT hex(MakePoint(%.17g, %.17g, 4326))", p.x, p.y);
+        INFO(sql);
+        CHECK(hex == raw.scalar(sql));
+    }
 }
 
 TEST_CASE("lists are stored as JSON arrays that SQL can read") {
