@@ -26,12 +26,14 @@
 namespace lernorte::engine {
 namespace {
 
-std::string trim(std::string_view s) {
+std::string_view trim_view(std::string_view s) {
     const auto b = s.find_first_not_of(" \t\r\n");
     if (b == std::string_view::npos) return {};
     const auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
+    return s.substr(b, e - b + 1);
 }
+
+std::string trim(std::string_view s) { return std::string(trim_view(s)); }
 
 /// OGR writes string lists as "(2:a,b)" when it turns them into text (e.g. read back from a
 /// GeoPackage we exported); that is a list, not one value.
@@ -84,13 +86,6 @@ std::optional<T> parse_number(std::string_view v) {
         if (!std::isfinite(value)) return std::nullopt;
     }
     return value;
-}
-
-std::string_view trim_view(std::string_view s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
 }
 
 /// Where one target (a place's or Stadtraum's field) takes its value from, resolved once per
