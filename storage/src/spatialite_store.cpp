@@ -841,18 +841,9 @@ public:
             return out;
         });
         std::vector<UpsertOutcome> outcomes;
-        outcomes.reserve(places.size());
         std::vector<std::pair<std::size_t, RowWrite>> written;  // index in places, the row's write
         try {
-            for (Place& place : places) {
-                prepare_place_write("upsert_places");
-                RowWrite row;
-                guarded("upsert_places", [&] { with_context([&] { return describe(place); }, [&] { row = write_row(place); }); }, false);
-                outcomes.push_back(row.outcome);
-                if (row.outcome == UpsertOutcome::unchanged) continue;
-                ++m_place_writes;
-                written.emplace_back(outcomes.size() - 1, std::move(row));
-            }
+            outcomes = write_rows(places, [&](std::size_t i, RowWrite&& row) { written.emplace_back(i, std::move(row)); });
             std::vector<std::string> texts = documents.get();
             guarded("upsert_places", [&] {
                 // In write order: a place given twice is inserted, then updated, in the index too.
@@ -876,28 +867,37 @@ public:
         // Else only the rows are written here; the builder makes the documents from the
         // places, which it takes, on its own thread, and frees them there.
         std::vector<UpsertOutcome> outcomes;
-        outcomes.reserve(places.size());
         std::vector<detail::SearchIndexBuilder::WrittenPlace> written;
         written.reserve(places.size());
         try {
-            for (std::size_t i = 0; i < places.size(); ++i) {
-                Place& place = places[i];
-                prepare_place_write("upsert_places");
-                RowWrite row;
-                guarded("upsert_places", [&] { with_context([&] { return describe(place); }, [&] { row = write_row(place); }); }, false);
-                outcomes.push_back(row.outcome);
-                if (row.outcome == UpsertOutcome::unchanged) continue;
-                ++m_place_writes;
-                written.push_back({i, row.rowid,
-                                   row.outcome == UpsertOutcome::updated ? std::optional<std::string>(std::move(row.old_document))
-                                                                         : std::nullopt});
-            }
+            outcomes = write_rows(places, [&](std::size_t i, RowWrite&& row) {
+                const bool updated = row.outcome == UpsertOutcome::updated;
+                written.push_back({i, row.rowid, updated ? std::optional<std::string>(std::move(row.old_document)) : std::nullopt});
+            });
         } catch (...) {
             if (!written.empty()) m_aborted = true;  // rows without documents
             throw;
         }
         m_half_written = false;
         m_search_builder->add_places(std::move(places), std::move(written));
+        return outcomes;
+    }
+
+    /// The rows of upsert_places(), in order; `written(i, row)` for each place whose row changed.
+    template <class Written>
+    std::vector<UpsertOutcome> write_rows(std::span<Place> places, Written&& written) {
+        std::vector<UpsertOutcome> outcomes;
+        outcomes.reserve(places.size());
+        for (std::size_t i = 0; i < places.size(); ++i) {
+            Place& place = places[i];
+            prepare_place_write("upsert_places");
+            RowWrite row;
+            guarded("upsert_places", [&] { with_context([&] { return describe(place); }, [&] { row = write_row(place); }); }, false);
+            outcomes.push_back(row.outcome);
+            if (row.outcome == UpsertOutcome::unchanged) continue;
+            ++m_place_writes;
+            written(i, std::move(row));
+        }
         return outcomes;
     }
 
