@@ -34,6 +34,9 @@ SearchIndexBuilder::SearchIndexBuilder(std::string table, std::string create_sql
         for (const auto& [key, value] : config) {
             if (key != "version") apply(key, value);  // the version is the table's, not a setting
         }
+        // So at least one setting is always made here: the index's settings cookie is then
+        // never that of a newly created table, and the table the store creates anew for the
+        // copy rereads its settings at first use (see the store's copy_built_search_index).
         if (std::none_of(config.begin(), config.end(), [](const auto& kv) { return kv.first == "hashsize"; })) {
             apply("hashsize", builder_hashsize);
         }

@@ -1300,7 +1300,15 @@ private:
     }
 
     void copy_built_search_index() {
+        // Into the settings table itself, not through FTS5's setter: the setter makes the new
+        // table object read the (still empty) index, which it would then keep in place of the
+        // copied one (a test shows it).
         static const std::string setting = "INSERT OR REPLACE INTO places_fts_config (k, v) VALUES (?1, ?2)";
+        // The first look into the copied index (a term query: a plain scan does not read the
+        // index's structure). Its settings cookie (the builder's, never 0) differs from the new
+        // table's (0), so the table rereads the settings restored here now, before a search
+        // takes its ranking from them (a test shows the first search would not otherwise).
+        static const std::string first_read = "SELECT rowid FROM places_fts WHERE places_fts MATCH 'lernorte' LIMIT 1";
         attach_image(built_search_schema, finish_builder(m_search_builder));
         // A new table: FTS5 keeps what it read of an index in the connection's table object,
         // and the old object would not know the copied one. The new one has read nothing yet.
@@ -1313,6 +1321,7 @@ private:
             st.run();
         }
         copy_tables(built_search_schema, "places_fts_", {"data", "idx", "docsize"});
+        Statement(*m_conn, first_read).run();
     }
 
     /// SQLite detaches a database only outside a transaction that read it.
