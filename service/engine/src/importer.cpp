@@ -93,10 +93,19 @@ std::optional<T> parse_number(std::string_view v) {
 /// the target's own name, else a --set value; then translated through the mapping's values.
 class TargetField {
 public:
-    TargetField(const FieldMapping& m, std::string target) : m_target(std::move(target)) {
+    /// `layer`: the source layer's field names, when known; fields it lacks are not looked up
+    /// in any feature (most targets of most files are not there at all).
+    TargetField(const FieldMapping& m, std::string target, const std::vector<std::string>* layer = nullptr)
+        : m_target(std::move(target)) {
+        const auto in_layer = [layer](const std::string& name) {
+            return layer == nullptr || std::find(layer->begin(), layer->end(), name) != layer->end();
+        };
         if (const auto it = m.fields.find(m_target); it != m.fields.end()) {
             m_mapped = true;
             m_sources = split_list(it->second, "+");
+            std::erase_if(m_sources, [&](const std::string& source) { return !in_layer(source); });
+        } else {
+            m_own_field = in_layer(m_target);
         }
         if (const auto it = m.set.find(m_target); it != m.set.end()) m_set = it->second;
         if (const auto it = m.values.find(m_target); it != m.values.end()) m_values = &it->second;
@@ -115,8 +124,10 @@ public:
                 joined += v;
             }
             if (!joined.empty()) return joined;
-        } else if (const auto it = f.fields.find(m_target); it != f.fields.end()) {
-            if (const std::string_view v = trim_view(it->second); !v.empty()) return std::string(v);
+        } else if (m_own_field) {
+            if (const auto it = f.fields.find(m_target); it != f.fields.end()) {
+                if (const std::string_view v = trim_view(it->second); !v.empty()) return std::string(v);
+            }
         }
         return m_set ? *m_set : std::string();
     }
@@ -147,6 +158,7 @@ public:
 private:
     std::string m_target;
     bool m_mapped = false;
+    bool m_own_field = false;  // unmapped: the layer has a field of the target's name
     std::vector<std::string> m_sources;
     std::optional<std::string> m_set;
     const std::map<std::string, std::string>* m_values = nullptr;
@@ -168,15 +180,17 @@ private:
     const FieldMapping& m_mapping;
 };
 
-/// A place's targets, resolved once per import.
+/// A place's targets, resolved once per import against the source layer's fields.
 struct PlaceFields {
-    explicit PlaceFields(const FieldMapping& m)
-        : mapping(m), source_id(m, "source_id"), name(m, "name"), id(m, "id"), category(m, "category"),
-          description(m, "description"), street(m, "street"), postcode(m, "postcode"), city(m, "city"),
-          website(m, "website"), phone(m, "phone"), email(m, "email"), opening_hours(m, "opening_hours"),
-          tags(m, "tags"), target_groups(m, "target_groups"), languages(m, "languages"), free(m, "free"),
-          wheelchair(m, "wheelchair"), orte100(m, "orte100"), abc_letter(m, "abc_letter"), source(m, "source"),
-          license(m, "license"), status(m, "status") {}
+    PlaceFields(const FieldMapping& m, const std::vector<std::string>& layer)
+        : mapping(m), source_id(m, "source_id", &layer), name(m, "name", &layer), id(m, "id", &layer),
+          category(m, "category", &layer), description(m, "description", &layer), street(m, "street", &layer),
+          postcode(m, "postcode", &layer), city(m, "city", &layer), website(m, "website", &layer),
+          phone(m, "phone", &layer), email(m, "email", &layer), opening_hours(m, "opening_hours", &layer),
+          tags(m, "tags", &layer), target_groups(m, "target_groups", &layer), languages(m, "languages", &layer),
+          free(m, "free", &layer), wheelchair(m, "wheelchair", &layer), orte100(m, "orte100", &layer),
+          abc_letter(m, "abc_letter", &layer), source(m, "source", &layer), license(m, "license", &layer),
+          status(m, "status", &layer) {}
 
     const FieldMapping& mapping;
     TargetField source_id, name, id, category, description, street, postcode, city, website, phone, email,
@@ -367,7 +381,9 @@ void read_places(geo::Source& source, const FieldMapping& mapping, const Catalog
         batch.places.reserve(static_cast<std::size_t>(progress_step));
         return room;
     };
-    const PlaceFields fields(mapping);
+    const std::vector<std::string> layer_fields = source.field_names();
+    const PlaceFields fields(mapping, layer_fields);
+    seen.reserve(1u << 16);
     batch.places.reserve(static_cast<std::size_t>(progress_step));
     try {
         geo::SourceFeature feature;  // one for all: its storage is reused
